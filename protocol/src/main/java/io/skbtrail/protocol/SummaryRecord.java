@@ -1,0 +1,28 @@
+package io.skbtrail.protocol;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Written once when tracing ends: what was emitted, delivered and lost, per hop.
+ *
+ * <p>The accounting is exact: {@code matched = delivered + sum(lost)} for the kernel hops, where a
+ * "matched" event is one that passed the filters in the kernel.
+ *
+ * @param backend the probe backend that ran ({@code tracepoint}, {@code kprobe}, …)
+ * @param probes number of attached probe points
+ * @param matched events that passed the in-kernel filters
+ * @param delivered events that reached the agent
+ * @param printed events written to the output (less than delivered with --output-limit-lines)
+ * @param lost events lost, per hop (same hop names as {@link LossRecord})
+ * @param durationNs time spent tracing
+ */
+public record SummaryRecord(
+        Instant time,
+        String backend,
+        int probes,
+        long matched,
+        long delivered,
+        long printed,
+        Map<String, Long> lost,
+        long durationNs) {}
