@@ -202,8 +202,8 @@ public final class EventBuilder {
         return tuple(new Event.Tuple(saddr, daddr, sport, dport, proto, ""));
     }
 
-    /** Sets the stack, innermost first. */
-    public EventBuilder stack(String... frames) {
+    /** Sets the stack to these frames, innermost first. */
+    public EventBuilder stackOf(String... frames) {
         return stack(List.of(frames));
     }
 

@@ -95,12 +95,11 @@ public final class EventJsonParser {
 
     private static Event.ProbeType probeType(JsonFields f) {
         String name = f.string("probe_type");
-        for (Event.ProbeType type : Event.ProbeType.values()) {
-            if (type.wireName().equals(name)) {
-                return type;
-            }
+        try {
+            return Event.ProbeType.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event.probe_type: unknown probe type " + JsonTree.quote(name));
         }
-        throw new IllegalArgumentException("event.probe_type: unknown probe type " + JsonTree.quote(name));
     }
 
     private static Event.Tuple tuple(JsonFields f) {

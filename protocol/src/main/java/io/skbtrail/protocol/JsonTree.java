@@ -17,6 +17,9 @@ final class JsonTree {
     /** The contract nests two levels; anything much deeper is not one of its records. */
     static final int MAX_DEPTH = 16;
 
+    /** Cap on the fields of one object or the items of one array (a stack has at most a few dozen). */
+    static final int MAX_MEMBERS = 4096;
+
     /** A syntactically valid JSON number that is not an integer in the range of a {@code long}. */
     enum NonInteger {
         FRACTION, OUT_OF_RANGE
@@ -91,6 +94,9 @@ final class JsonTree {
             if (fields.containsKey(name)) {
                 throw error("duplicate field " + quote(name));
             }
+            if (fields.size() == MAX_MEMBERS) {
+                throw error("more than " + MAX_MEMBERS + " fields in an object");
+            }
             fields.put(name, value);
             skipWhitespace();
             char c = peek();
@@ -115,6 +121,9 @@ final class JsonTree {
             return items;
         }
         while (true) {
+            if (items.size() == MAX_MEMBERS) {
+                throw error("more than " + MAX_MEMBERS + " items in an array");
+            }
             items.add(value(depth));
             skipWhitespace();
             char c = peek();

@@ -98,6 +98,13 @@ class EventJsonParserTest {
             assertRejected("{\"type\":\"event\",\"x\":\"" + "y".repeat(EventJsonParser.DEFAULT_MAX_LINE_LENGTH) + "\"}",
                     "line: longer than 1048576 characters");
             assertRejected(EVENT.replace("\"cpu\":3", "\"cpu\":" + "9".repeat(500_000)), "event.cpu: expected integer");
+            assertRejected(EVENT.replace("\"tcp_connect\"]", "\"x\"" + ",\"x\"".repeat(4096) + "]"),
+                    "more than 4096 items in an array");
+            StringBuilder wide = new StringBuilder("{\"type\":\"loss\"");
+            for (int i = 0; i < 5000; i++) {
+                wide.append(",\"k").append(i).append("\":1");
+            }
+            assertRejected(wide.append('}').toString(), "more than 4096 fields in an object");
             String manyFields = "{\"type\":\"loss\"" + ",\"k\":1".repeat(10) + "}";
             assertRejected(manyFields, "duplicate field \"k\"");
         });

@@ -38,7 +38,7 @@ final class GoldenRecords {
                 .mtu(1500)
                 .len(60)
                 .tuple(new Event.Tuple("192.168.1.39", "1.0.0.1", 43210, 8080, "tcp", "SYN|ECE|CWR"))
-                .stack("kfree_skb_reason", "nf_hook_slow", "__ip_local_out", "ip_local_out", "__ip_queue_xmit",
+                .stackOf("kfree_skb_reason", "nf_hook_slow", "__ip_local_out", "ip_local_out", "__ip_queue_xmit",
                         "__tcp_transmit_skb", "tcp_connect")
                 .skbDump("(struct sk_buff){\n .len = (unsigned int)60,\n .protocol = (__be16)8,\n"
                         + " .name = \"eth0\",\n\t.note = a\\b <&>\u0001,\n}")
