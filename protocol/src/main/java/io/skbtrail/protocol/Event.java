@@ -2,6 +2,7 @@ package io.skbtrail.protocol;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One sighting of a packet at one probe point: event contract v1.
@@ -19,6 +20,9 @@ import java.util.List;
  * @param func probe point: a kernel function name, or {@code net:netif_receive_skb} style for tracepoints
  * @param location symbol of the caller or free location (kfree_skb), or null
  * @param dropReason {@code skb_drop_reason} name without {@code SKB_DROP_REASON_}, or null
+ * @param netns network namespace inode, an unsigned 32-bit value
+ * @param mark {@code skb->mark}, an unsigned 32-bit value
+ * @param iface interface name of {@code ifindex} in {@code netns}, or null when the agent does not know it
  * @param proto {@code skb->protocol} in host order (0x0800 = 2048)
  * @param tuple L3/L4 tuple, or null when the packet is not IP or its headers are not built
  * @param icmp ICMP/ICMPv6 fields, or null
@@ -26,6 +30,7 @@ import java.util.List;
  * @param skbDump BTF text dump of the skb (with --output-skb), or null
  * @param packet hex of the first linear packet bytes (with --output-packet-bytes N), or null
  * @param caller nearest symbol to the return address (kprobe backends with --output-caller), or null
+ * @see EventJson the NDJSON encoding
  */
 public record Event(
         Instant time,
@@ -53,7 +58,27 @@ public record Event(
         List<String> stack,
         String skbDump,
         String packet,
-        String caller) {
+        String caller) implements WireRecord {
+
+    /** Rejects nulls in the components that are always known; the others are documented as nullable. */
+    public Event {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(bootId, "bootId");
+        Objects.requireNonNull(process, "process");
+        Objects.requireNonNull(skb, "skb");
+        Objects.requireNonNull(probeType, "probeType");
+        Objects.requireNonNull(func, "func");
+    }
+
+    /** Starts an empty builder; convenient where most fields keep their zero or null value. */
+    public static EventBuilder builder() {
+        return new EventBuilder();
+    }
+
+    /** A builder holding this event's values, to derive a changed copy. */
+    public EventBuilder toBuilder() {
+        return new EventBuilder(this);
+    }
 
     /** How the event was produced; serialised in lower case ({@code kprobe_multi}). */
     public enum ProbeType {
@@ -63,8 +88,18 @@ public record Event(
             return name().toLowerCase(java.util.Locale.ROOT);
         }
 
+        /**
+         * The probe type with this exact wire name.
+         *
+         * @throws IllegalArgumentException for any other text, including other letter cases
+         */
         public static ProbeType fromWireName(String name) {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            for (ProbeType type : values()) {
+                if (type.wireName().equals(name)) {
+                    return type;
+                }
+            }
+            throw new IllegalArgumentException("unknown probe type: " + name);
         }
     }
 
@@ -74,7 +109,16 @@ public record Event(
      * @param proto {@code tcp}, {@code udp}, {@code icmp}, {@code icmp6}, or the IP protocol number as text
      * @param tcpFlags {@code SYN|ACK} style, empty when not TCP or no flags
      */
-    public record Tuple(String saddr, String daddr, int sport, int dport, String proto, String tcpFlags) {}
+    public record Tuple(String saddr, String daddr, int sport, int dport, String proto, String tcpFlags) {
+
+        /** Rejects nulls: a tuple without addresses is no tuple, and "no flags" is the empty string. */
+        public Tuple {
+            Objects.requireNonNull(saddr, "saddr");
+            Objects.requireNonNull(daddr, "daddr");
+            Objects.requireNonNull(proto, "proto");
+            Objects.requireNonNull(tcpFlags, "tcpFlags");
+        }
+    }
 
     /** ICMP or ICMPv6 header fields; id and seq are 0 for messages other than echo. */
     public record Icmp(int type, int code, int id, int seq) {}

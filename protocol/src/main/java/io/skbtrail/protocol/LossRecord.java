@@ -1,6 +1,7 @@
 package io.skbtrail.protocol;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Accounting line: events lost at one hop since the previous loss record of that hop.
@@ -11,4 +12,11 @@ import java.time.Instant;
  * @param count lost since the previous record for this hop
  * @param total lost at this hop since the agent started
  */
-public record LossRecord(Instant time, String hop, long count, long total) {}
+public record LossRecord(Instant time, String hop, long count, long total) implements WireRecord {
+
+    /** Rejects a missing time or hop. */
+    public LossRecord {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(hop, "hop");
+    }
+}

@@ -2,6 +2,7 @@ package io.skbtrail.protocol;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Written once when tracing ends: what was emitted, delivered and lost, per hop.
@@ -14,7 +15,7 @@ import java.util.Map;
  * @param matched events that passed the in-kernel filters
  * @param delivered events that reached the agent
  * @param printed events written to the output (less than delivered with --output-limit-lines)
- * @param lost events lost, per hop (same hop names as {@link LossRecord})
+ * @param lost events lost, per hop (same hop names as {@link LossRecord}); encoded sorted by hop name
  * @param durationNs time spent tracing
  */
 public record SummaryRecord(
@@ -25,4 +26,12 @@ public record SummaryRecord(
         long delivered,
         long printed,
         Map<String, Long> lost,
-        long durationNs) {}
+        long durationNs) implements WireRecord {
+
+    /** Rejects nulls and keeps an unmodifiable copy of {@code lost} (no null hops or counts). */
+    public SummaryRecord {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(backend, "backend");
+        lost = Map.copyOf(lost);
+    }
+}

@@ -1,0 +1,165 @@
+package io.skbtrail.protocol;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Encoder for the NDJSON form of event contract v1: one JSON object per record, {@code "type"} first,
+ * snake_case names in a fixed order, every field always present (zeros and nulls included).
+ *
+ * <pre>{@code
+ * EventJson json = new EventJson();
+ * json.appendTo(line, event).append('\n');
+ * }</pre>
+ *
+ * <p>Writes straight into the caller's {@link StringBuilder}: no reflection, no intermediate objects on
+ * the event path. Times are RFC 3339 UTC with nine fraction digits; strings are escaped as described in
+ * {@code JsonText} (control characters, quotes, backslash, {@code <>&}). An instance keeps a small cache
+ * and is not thread-safe: use one per thread. {@link EventJsonParser} reads the lines back.
+ */
+public final class EventJson {
+
+    private final UtcTimestamp timestamp = new UtcTimestamp();
+
+    /** Appends the JSON object of any record (no line terminator) and returns {@code sb}. */
+    public StringBuilder appendTo(StringBuilder sb, WireRecord record) {
+        if (record instanceof Event event) {
+            return appendTo(sb, event);
+        }
+        if (record instanceof LossRecord loss) {
+            return appendTo(sb, loss);
+        }
+        return appendTo(sb, (SummaryRecord) record);
+    }
+
+    /** Appends the JSON object of an event (no line terminator) and returns {@code sb}. */
+    public StringBuilder appendTo(StringBuilder sb, Event e) {
+        sb.append("{\"type\":\"event\",\"time\":\"");
+        timestamp.append(sb, e.time());
+        sb.append("\",\"ktime_ns\":").append(e.ktimeNs());
+        sb.append(",\"boot_id\":");
+        JsonText.append(sb, e.bootId());
+        sb.append(",\"seq\":").append(e.seq());
+        sb.append(",\"cpu\":").append(e.cpu());
+        sb.append(",\"process\":");
+        JsonText.append(sb, e.process());
+        sb.append(",\"pid\":").append(e.pid());
+        sb.append(",\"skb\":");
+        JsonText.append(sb, e.skb());
+        sb.append(",\"packet_id\":").append(e.packetId());
+        sb.append(",\"probe_type\":\"").append(e.probeType().wireName());
+        sb.append("\",\"func\":");
+        JsonText.append(sb, e.func());
+        sb.append(",\"location\":");
+        JsonText.appendNullable(sb, e.location());
+        sb.append(",\"drop_reason\":");
+        JsonText.appendNullable(sb, e.dropReason());
+        sb.append(",\"netns\":").append(e.netns());
+        sb.append(",\"mark\":").append(e.mark());
+        sb.append(",\"ifindex\":").append(e.ifindex());
+        sb.append(",\"iface\":");
+        JsonText.appendNullable(sb, e.iface());
+        sb.append(",\"proto\":").append(e.proto());
+        sb.append(",\"mtu\":").append(e.mtu());
+        sb.append(",\"len\":").append(e.len());
+        sb.append(",\"tuple\":");
+        appendTuple(sb, e.tuple());
+        sb.append(",\"icmp\":");
+        appendIcmp(sb, e.icmp());
+        sb.append(",\"stack\":");
+        appendStack(sb, e.stack());
+        sb.append(",\"skb_dump\":");
+        JsonText.appendNullable(sb, e.skbDump());
+        sb.append(",\"packet\":");
+        JsonText.appendNullable(sb, e.packet());
+        sb.append(",\"caller\":");
+        JsonText.appendNullable(sb, e.caller());
+        return sb.append('}');
+    }
+
+    private static void appendTuple(StringBuilder sb, Event.Tuple t) {
+        if (t == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"saddr\":");
+        JsonText.append(sb, t.saddr());
+        sb.append(",\"daddr\":");
+        JsonText.append(sb, t.daddr());
+        sb.append(",\"sport\":").append(t.sport());
+        sb.append(",\"dport\":").append(t.dport());
+        sb.append(",\"proto\":");
+        JsonText.append(sb, t.proto());
+        sb.append(",\"tcp_flags\":");
+        JsonText.append(sb, t.tcpFlags());
+        sb.append('}');
+    }
+
+    private static void appendIcmp(StringBuilder sb, Event.Icmp icmp) {
+        if (icmp == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"type\":").append(icmp.type())
+                .append(",\"code\":").append(icmp.code())
+                .append(",\"id\":").append(icmp.id())
+                .append(",\"seq\":").append(icmp.seq())
+                .append('}');
+    }
+
+    private static void appendStack(StringBuilder sb, List<String> stack) {
+        if (stack == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('[');
+        for (int i = 0, n = stack.size(); i < n; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            JsonText.appendNullable(sb, stack.get(i));
+        }
+        sb.append(']');
+    }
+
+    /** Appends the JSON object of a loss record (no line terminator) and returns {@code sb}. */
+    public StringBuilder appendTo(StringBuilder sb, LossRecord loss) {
+        sb.append("{\"type\":\"loss\",\"time\":\"");
+        timestamp.append(sb, loss.time());
+        sb.append("\",\"hop\":");
+        JsonText.append(sb, loss.hop());
+        sb.append(",\"count\":").append(loss.count());
+        sb.append(",\"total\":").append(loss.total());
+        return sb.append('}');
+    }
+
+    /** Appends the JSON object of a summary (no line terminator), {@code lost} sorted by hop name. */
+    public StringBuilder appendTo(StringBuilder sb, SummaryRecord summary) {
+        sb.append("{\"type\":\"summary\",\"time\":\"");
+        timestamp.append(sb, summary.time());
+        sb.append("\",\"backend\":");
+        JsonText.append(sb, summary.backend());
+        sb.append(",\"probes\":").append(summary.probes());
+        sb.append(",\"matched\":").append(summary.matched());
+        sb.append(",\"delivered\":").append(summary.delivered());
+        sb.append(",\"printed\":").append(summary.printed());
+        sb.append(",\"lost\":{");
+        boolean first = true;
+        for (Map.Entry<String, Long> hop : new TreeMap<>(summary.lost()).entrySet()) {
+            if (!first) {
+                sb.append(',');
+            }
+            first = false;
+            JsonText.append(sb, hop.getKey());
+            sb.append(':').append(hop.getValue().longValue());
+        }
+        sb.append("},\"duration_ns\":").append(summary.durationNs());
+        return sb.append('}');
+    }
+
+    /** The JSON object of a record as a string, without a line terminator. */
+    public String toJson(WireRecord record) {
+        return appendTo(new StringBuilder(512), record).toString();
+    }
+}

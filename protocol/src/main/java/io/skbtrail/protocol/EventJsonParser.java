@@ -1,0 +1,152 @@
+package io.skbtrail.protocol;
+
+/**
+ * Strict decoder for lines written by {@link EventJson}, safe on untrusted input (the server validates
+ * agent frames with it).
+ *
+ * <pre>{@code
+ * WireRecord record = EventJsonParser.parse(line);
+ * if (record instanceof Event event) { ... }
+ * }</pre>
+ *
+ * <p>A line must hold exactly one record of a known {@code type} with every contract field present, of
+ * the right JSON type and range, and no other field; field order does not matter. Numbers must be JSON
+ * integers; unsigned 32-bit fields ({@code netns}, {@code mark}) must be in 0..4294967295. Anything else
+ * throws {@link IllegalArgumentException} whose message names the field path (e.g.
+ * {@code event.tuple.sport: expected integer in 0..65535, got string}). Work is linear in the line length;
+ * the line length, string length ({@value #MAX_STRING_LENGTH} chars) and nesting depth are capped.
+ * Thread-safe (no shared state).
+ */
+public final class EventJsonParser {
+
+    /** Default cap on the length of a line, in characters. */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 1 << 20;
+
+    /** Cap on any one decoded string, in characters. */
+    public static final int MAX_STRING_LENGTH = 64 * 1024;
+
+    private static final long U32_MAX = 0xffff_ffffL;
+
+    private EventJsonParser() {}
+
+    /** Parses one line with the {@linkplain #DEFAULT_MAX_LINE_LENGTH default line cap}. */
+    public static WireRecord parse(String line) {
+        return parse(line, DEFAULT_MAX_LINE_LENGTH);
+    }
+
+    /**
+     * Parses one line (a trailing {@code \n} or {@code \r\n} is allowed).
+     *
+     * @param maxLineLength lines longer than this many characters are rejected before parsing
+     * @throws IllegalArgumentException when the line is not one valid contract v1 record
+     */
+    public static WireRecord parse(String line, int maxLineLength) {
+        if (line == null) {
+            throw new IllegalArgumentException("line: null");
+        }
+        if (line.length() > maxLineLength) {
+            throw new IllegalArgumentException(
+                    "line: longer than " + maxLineLength + " characters (" + line.length() + ")");
+        }
+        JsonFields root = new JsonFields("record", JsonTree.parse(line, MAX_STRING_LENGTH));
+        String type = root.string("type");
+        if (!type.equals("event") && !type.equals("loss") && !type.equals("summary")) {
+            throw new IllegalArgumentException("record.type: unknown record type " + JsonTree.quote(type));
+        }
+        root.rename(type);
+        WireRecord record = switch (type) {
+            case "event" -> event(root);
+            case "loss" -> loss(root);
+            default -> summary(root);
+        };
+        root.requireNoOtherFields();
+        return record;
+    }
+
+    private static Event event(JsonFields f) {
+        return new Event(
+                f.time("time"),
+                f.integer("ktime_ns", 0, Long.MAX_VALUE),
+                f.string("boot_id"),
+                f.integer("seq", 0, Long.MAX_VALUE),
+                f.intValue("cpu", 0, Integer.MAX_VALUE),
+                f.string("process"),
+                f.intValue("pid", 0, Integer.MAX_VALUE),
+                f.string("skb"),
+                f.integer("packet_id", 0, Long.MAX_VALUE),
+                probeType(f),
+                f.string("func"),
+                f.nullableString("location"),
+                f.nullableString("drop_reason"),
+                f.integer("netns", 0, U32_MAX),
+                f.integer("mark", 0, U32_MAX),
+                f.intValue("ifindex", 0, Integer.MAX_VALUE),
+                f.nullableString("iface"),
+                f.intValue("proto", 0, 0xffff),
+                f.intValue("mtu", 0, Integer.MAX_VALUE),
+                f.intValue("len", 0, Integer.MAX_VALUE),
+                tuple(f.nullableObject("tuple")),
+                icmp(f.nullableObject("icmp")),
+                f.nullableStringList("stack"),
+                f.nullableString("skb_dump"),
+                f.nullableString("packet"),
+                f.nullableString("caller"));
+    }
+
+    private static Event.ProbeType probeType(JsonFields f) {
+        String name = f.string("probe_type");
+        try {
+            return Event.ProbeType.fromWireName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event.probe_type: unknown probe type " + JsonTree.quote(name));
+        }
+    }
+
+    private static Event.Tuple tuple(JsonFields f) {
+        if (f == null) {
+            return null;
+        }
+        Event.Tuple tuple = new Event.Tuple(
+                f.string("saddr"),
+                f.string("daddr"),
+                f.intValue("sport", 0, 0xffff),
+                f.intValue("dport", 0, 0xffff),
+                f.string("proto"),
+                f.string("tcp_flags"));
+        f.requireNoOtherFields();
+        return tuple;
+    }
+
+    private static Event.Icmp icmp(JsonFields f) {
+        if (f == null) {
+            return null;
+        }
+        Event.Icmp icmp = new Event.Icmp(
+                f.intValue("type", 0, 0xff),
+                f.intValue("code", 0, 0xff),
+                f.intValue("id", 0, 0xffff),
+                f.intValue("seq", 0, 0xffff));
+        f.requireNoOtherFields();
+        return icmp;
+    }
+
+    private static LossRecord loss(JsonFields f) {
+        return new LossRecord(
+                f.time("time"),
+                f.string("hop"),
+                f.integer("count", 0, Long.MAX_VALUE),
+                f.integer("total", 0, Long.MAX_VALUE));
+    }
+
+    private static SummaryRecord summary(JsonFields f) {
+        return new SummaryRecord(
+                f.time("time"),
+                f.string("backend"),
+                f.intValue("probes", 0, Integer.MAX_VALUE),
+                f.integer("matched", 0, Long.MAX_VALUE),
+                f.integer("delivered", 0, Long.MAX_VALUE),
+                f.integer("printed", 0, Long.MAX_VALUE),
+                f.object("lost").counts(),
+                f.integer("duration_ns", 0, Long.MAX_VALUE));
+    }
+}
