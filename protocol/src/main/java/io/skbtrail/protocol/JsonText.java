@@ -6,7 +6,7 @@ package io.skbtrail.protocol;
  * {@code <}, {@code >}, {@code &}, U+2028, U+2029 and unpaired surrogates are escaped; other non-ASCII
  * characters stay as they are.
  */
-final class JsonText {
+public final class JsonText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -30,7 +30,7 @@ final class JsonText {
     private JsonText() {}
 
     /** Appends {@code s} as a quoted JSON string, or {@code null}. */
-    static void appendNullable(StringBuilder sb, String s) {
+    public static void appendNullable(StringBuilder sb, String s) {
         if (s == null) {
             sb.append("null");
         } else {
@@ -39,7 +39,7 @@ final class JsonText {
     }
 
     /** Appends {@code s} as a quoted JSON string. */
-    static void append(StringBuilder sb, String s) {
+    public static void append(StringBuilder sb, String s) {
         sb.append('"');
         int len = s.length();
         int run = 0;

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every probe does with an skb, whatever attaches it: filter, give the skb its packet id, fill
+ * the event and hand it to the agent, counting every event that cannot be delivered.
+ */
+#ifndef SKBTRAIL_HANDLER_H
+#define SKBTRAIL_HANDLER_H
+
+#include "kernel_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "config.h"
+#include "event.h"
+#include "maps.h"
+#include "filter.h"
+#include "skb.h"
+
+/* Packet bytes copied before filtering: enough for Ethernet + IPv6 + the ports. Loads past it are
+ * read one by one by the filter itself. */
+#define FILTER_CACHE 64
+
+/* A probe hit, as the attach point describes it. */
+struct hit {
+	u64 location;
+	u64 func_ip;
+	u32 probe_id;
+	u32 drop_reason;
+	u8 hook;
+};
+
+/* Token-bucket event-rate cap, per CPU (config.rate_per_cpu events/s, rate_burst at once). */
+static __always_inline bool rate_allows(const struct config *cfg, u64 now)
+{
+	const u64 scale = 1000000000ULL;
+	u32 zero = 0;
+	struct rate_state *r;
+	u64 elapsed, cap;
+
+	if (!cfg->rate_per_cpu)
+		return true;
+	r = bpf_map_lookup_elem(&rate_state, &zero);
+	if (!r)
+		return true;
+	elapsed = now - r->last_ns;
+	if (elapsed > scale)
+		elapsed = scale;
+	r->last_ns = now;
+	cap = cfg->rate_burst * scale;
+	r->tokens += elapsed * cfg->rate_per_cpu;
+	if (r->tokens > cap)
+		r->tokens = cap;
+	if (r->tokens < scale)
+		return false;
+	r->tokens -= scale;
+	return true;
+}
+
+static __always_inline u64 next_packet_id(void)
+{
+	u32 zero = 0;
+	u64 *counter = bpf_map_lookup_elem(&packet_ids, &zero);
+
+	return counter ? __sync_fetch_and_add(counter, 1) + 1 : 0;
+}
+
+/*
+ * The packet id of a matching skb: the same while the skb lives, a new one after a free tracepoint
+ * saw it, after track_max_age_ns without a sighting, or when a receive entry point sees the address
+ * with another data buffer (a new skb at a reused address whose free no tracepoint saw).
+ */
+static __always_inline u64 packet_id_of(u64 skb_addr, struct skb_state *st, bool st_existed,
+					const struct pkt_view *v, u8 hook, u64 now)
+{
+	struct skb_state fresh = {};
+
+	if (st && !(hook == HOOK_RX_ENTRY && st->head != v->head)) {
+		st->last_ns = now;
+		st->head = v->head;
+		return st->packet_id;
+	}
+	fresh.packet_id = next_packet_id();
+	fresh.head = v->head;
+	fresh.last_ns = now;
+	fresh.tracked = 1;
+	if (bpf_map_update_elem(&skb_state, &skb_addr, &fresh, BPF_ANY) == 0 && !st_existed)
+		count(COUNTER_TRACK_INSERT);
+	return fresh.packet_id;
+}
+
+/* Rate cap, then the ring buffer; `matched` was counted by the caller. */
+static __always_inline void deliver(const struct config *cfg, struct event *ev, u64 now)
+{
+	u64 size;
+
+	if (!rate_allows(cfg, now)) {
+		count(COUNTER_RATE_LIMITED);
+		return;
+	}
+	if (ev->stack_len || ev->dump_len)
+		size = (u64)&((struct event *)0)->dump + ev->dump_len;
+	else
+		size = EVENT_HEADER_SIZE + ev->cap_len;
+	if (size > sizeof(*ev))
+		size = sizeof(*ev);
+	if (bpf_ringbuf_output(&events, ev, size, 0))
+		count(COUNTER_RINGBUF_FULL);
+}
+
+static __always_inline void fill_common(struct event *ev, u64 now, u64 skb_addr, u64 packet_id,
+					const struct hit *h)
+{
+	ev->ktime_ns = now;
+	ev->skb = skb_addr;
+	ev->packet_id = packet_id;
+	ev->location = h->location;
+	ev->func_ip = h->func_ip;
+	ev->probe_id = h->probe_id;
+	ev->drop_reason = h->drop_reason;
+	ev->hook = h->hook;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->stack_len = 0;
+	ev->dump_len = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+static __always_inline void fill_extras(void *ctx, const struct config *cfg, struct event *ev,
+					struct sk_buff *skb)
+{
+	if (cfg->flags & CFG_OUTPUT_STACK) {
+		long n = bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0);
+
+		ev->stack_len = n > 0 ? n : 0;
+	}
+	if (cfg->flags & CFG_OUTPUT_SKB) {
+		struct btf_ptr p = {
+			.ptr = skb,
+			.type_id = bpf_core_type_id_kernel(struct sk_buff),
+		};
+		long n = bpf_snprintf_btf(ev->dump, sizeof(ev->dump), &p, sizeof(p), 0);
+
+		if (n > (long)sizeof(ev->dump) - 1)
+			n = sizeof(ev->dump) - 1;
+		ev->dump_len = n > 0 ? n : 0;
+	}
+}
+
+static __always_inline void trace_skb(void *ctx, const struct config *cfg, struct event *ev,
+				      struct sk_buff *skb, const struct hit *h)
+{
+	u64 now = bpf_ktime_get_ns();
+	u64 skb_addr = (u64)skb;
+	struct net_device *dev = SKB_GET(skb, dev);
+	struct skb_state *st = NULL;
+	bool st_existed = false, tracked = false;
+	struct pkt_view v;
+	u32 netns = 0, mark, ifindex = 0, cached, want;
+	u16 dev_type = 0, hard_header_len = 0;
+
+	if (dev) {
+		ifindex = SKB_GET(dev, ifindex);
+		netns = SKB_GET(dev, nd_net.net, ns.inum);
+		dev_type = SKB_GET(dev, type);
+		hard_header_len = SKB_GET(dev, hard_header_len);
+	}
+	if (!netns) {
+		struct sock *sk = SKB_GET(skb, sk);
+
+		if (sk)
+			netns = SKB_GET(sk, __sk_common.skc_net.net, ns.inum);
+	}
+	mark = SKB_GET(skb, mark);
+
+	if (cfg->flags & CFG_TRACK_SKB) {
+		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
+		st_existed = st != NULL;
+		if (st && now - st->last_ns > cfg->track_max_age_ns) {
+			count(COUNTER_TRACK_EXPIRED);
+			st = NULL;
+		}
+		tracked = st && st->tracked;
+	}
+
+	locate_packet(skb, h->hook, dev_type, hard_header_len, &v);
+	cached = v.linear < FILTER_CACHE ? v.linear : FILTER_CACHE;
+	if (bpf_probe_read_kernel(ev->pkt, cached & (EVENT_PKT_MAX - 1), (void *)v.start))
+		cached = 0;
+
+	if (!tracked) {
+		if (!filter_meta(cfg, netns, mark, ifindex))
+			goto out;
+		if (cfg->flags & CFG_PCAP) {
+			int match;
+
+			if (v.no_headers)
+				goto out;
+			if (v.l2)
+				match = filter_pcap_l2((struct pkt_cache *)ev->pkt, v.start, v.linear, v.wire, cached);
+			else if (cfg->flags & CFG_PCAP_L3_NONE)
+				match = 0;
+			else
+				match = filter_pcap_l3((struct pkt_cache *)ev->pkt, v.start, v.linear, v.wire, cached);
+			if (!match)
+				goto out;
+		}
+	}
+	count(COUNTER_MATCHED);
+
+	if (!(cfg->flags & CFG_TRACK_SKB)) {
+		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
+		st_existed = st != NULL;
+		if (st && now - st->last_ns > cfg->track_max_age_ns) {
+			count(COUNTER_TRACK_EXPIRED);
+			st = NULL;
+		}
+	}
+	fill_common(ev, now, skb_addr, packet_id_of(skb_addr, st, st_existed, &v, h->hook, now), h);
+	ev->netns = netns;
+	ev->mark = mark;
+	ev->ifindex = ifindex;
+	ev->len = SKB_GET(skb, len);
+	ev->mtu = dev ? SKB_GET(dev, mtu) : 0;
+	ev->proto = bpf_ntohs(SKB_GET(skb, protocol));
+	ev->flags = (v.l2 ? EVENT_F_L2 : 0) | (tracked ? EVENT_F_TRACKED : 0) |
+		    (v.no_headers ? EVENT_F_NO_HEADERS : 0);
+	if (dev)
+		bpf_probe_read_kernel_str(ev->ifname, sizeof(ev->ifname), SKB_GET(dev, name));
+	else
+		ev->ifname[0] = 0;
+
+	/* Report at least the headers (for the tuple), more with --output-packet-bytes. */
+	want = cfg->packet_bytes > FILTER_CACHE ? cfg->packet_bytes : FILTER_CACHE * 2;
+	if (want > EVENT_PKT_MAX)
+		want = EVENT_PKT_MAX;
+	if (want > v.linear)
+		want = v.linear;
+	if (want > cached && v.start) {
+		want &= EVENT_PKT_MAX * 2 - 1;
+		if (want > EVENT_PKT_MAX)
+			want = EVENT_PKT_MAX;
+		if (bpf_probe_read_kernel(ev->pkt, want, (void *)v.start) == 0)
+			cached = want;
+	}
+	ev->cap_len = v.no_headers ? 0 : cached;
+	fill_extras(ctx, cfg, ev, skb);
+	deliver(cfg, ev, now);
+out:
+	if (h->hook == HOOK_FREE && bpf_map_delete_elem(&skb_state, &skb_addr) == 0)
+		count(COUNTER_TRACK_DELETE);
+}
+
+/*
+ * net_dev_xmit fires after the driver took the skb, which may be freed already: report it only if
+ * it matched before (its address is in skb_state), from the tracepoint's own arguments.
+ */
+static __always_inline void trace_xmit_done(const struct config *cfg, struct event *ev, u64 skb_addr,
+					    struct net_device *dev, u32 len, const struct hit *h)
+{
+	u64 now = bpf_ktime_get_ns();
+	struct skb_state *st = bpf_map_lookup_elem(&skb_state, &skb_addr);
+	u32 netns = 0, ifindex = 0;
+
+	if (!st || now - st->last_ns > cfg->track_max_age_ns)
+		return;
+	if (dev) {
+		ifindex = SKB_GET(dev, ifindex);
+		netns = SKB_GET(dev, nd_net.net, ns.inum);
+	}
+	if (!(cfg->flags & CFG_TRACK_SKB) && !filter_meta(cfg, netns, cfg->mark, ifindex))
+		return;
+	count(COUNTER_MATCHED);
+	fill_common(ev, now, skb_addr, st->packet_id, h);
+	st->last_ns = now;
+	ev->netns = netns;
+	ev->mark = 0;
+	ev->ifindex = ifindex;
+	ev->len = len;
+	ev->mtu = dev ? SKB_GET(dev, mtu) : 0;
+	ev->proto = 0;
+	ev->flags = EVENT_F_NO_SKB_READ | (st->tracked && (cfg->flags & CFG_TRACK_SKB) ? EVENT_F_TRACKED : 0);
+	ev->cap_len = 0;
+	if (dev)
+		bpf_probe_read_kernel_str(ev->ifname, sizeof(ev->ifname), SKB_GET(dev, name));
+	else
+		ev->ifname[0] = 0;
+	deliver(cfg, ev, now);
+}
+
+/* Entry of every probe: config and scratch lookups, and the guard against nesting on one CPU. */
+static __always_inline struct scratch *enter(struct config **cfg)
+{
+	u32 zero = 0;
+	struct scratch *s;
+
+	*cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!*cfg || !((*cfg)->flags & CFG_ENABLED))
+		return NULL;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return NULL;
+	if (s->busy) {
+		count(COUNTER_NESTED);
+		return NULL;
+	}
+	s->busy = 1;
+	return s;
+}
+
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit h)
+{
+	struct config *cfg;
+	struct scratch *s;
+
+	if (!skb)
+		return 0;
+	s = enter(&cfg);
+	if (!s)
+		return 0;
+	trace_skb(ctx, cfg, &s->ev, skb, &h);
+	s->busy = 0;
+	return 0;
+}
+
+static __always_inline int handle_xmit_done(u64 skb_addr, struct net_device *dev, u32 len,
+					    struct hit h)
+{
+	struct config *cfg;
+	struct scratch *s;
+
+	if (!skb_addr)
+		return 0;
+	s = enter(&cfg);
+	if (!s)
+		return 0;
+	trace_xmit_done(cfg, &s->ev, skb_addr, dev, len, &h);
+	s->busy = 0;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types the probes read, declared for CO-RE: libbpf relocates every field access
+ * against the running kernel's BTF at load time, so only the names and types used here must exist
+ * there, not the layout. Anonymous unions and struct_group()s in the real kernel types are matched
+ * by member name. This replaces a full vmlinux.h so the build does not depend on the build host's
+ * kernel.
+ */
+#ifndef SKBTRAIL_KERNEL_TYPES_H
+#define SKBTRAIL_KERNEL_TYPES_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s32 s32;
+typedef __s64 s64;
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+#define ARPHRD_ETHER 1
+#define ARPHRD_LOOPBACK 772
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	char name[16];
+	int ifindex;
+	unsigned int mtu;
+	unsigned short type;
+	unsigned short hard_header_len;
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	possible_net_t skc_net;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct net_device *dev;
+	struct sock *sk;
+	unsigned int len;
+	__u32 mark;
+	__be16 protocol;
+	__u16 transport_header;
+	__u16 network_header;
+	__u16 mac_header;
+	unsigned int tail; /* an offset from head on 64-bit kernels (NET_SKBUFF_DATA_USES_OFFSET) */
+	unsigned int end;
+	unsigned char *head;
+	unsigned char *data;
+} __attribute__((preserve_access_index));
+
+#endif

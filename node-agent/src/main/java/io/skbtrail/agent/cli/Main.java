@@ -1,0 +1,44 @@
+package io.skbtrail.agent.cli;
+
+import io.skbtrail.agent.btf.BtfException;
+import io.skbtrail.agent.libbpf.LibBpfException;
+import io.skbtrail.agent.probe.FilterRejectedException;
+import java.io.IOException;
+import java.io.PrintStream;
+
+/** Entry point of {@code skbtrail-agent}. */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.print(Usage.MAIN);
+            return args.length == 0 ? EXIT_USAGE : EXIT_OK;
+        }
+        try {
+            return switch (args[0]) {
+                case "trace" -> new TraceCommand(err).run(args);
+                case "probe" -> new ProbeCommand(System.out).run(args);
+                default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe; see --help)");
+            };
+        } catch (UsageException e) {
+            err.println("skbtrail-agent: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (FilterRejectedException | LibBpfException | BtfException | IllegalStateException
+                | UnsatisfiedLinkError e) {
+            err.println("skbtrail-agent: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (IOException e) {
+            err.println("skbtrail-agent: " + e);
+            return EXIT_FAILURE;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.skbtrail.agent.cli;
+
+import io.skbtrail.agent.btf.DropReasons;
+import io.skbtrail.agent.btf.KernelBtf;
+import io.skbtrail.agent.event.EventDecoder;
+import io.skbtrail.agent.event.HostFacts;
+import io.skbtrail.agent.event.WallClock;
+import io.skbtrail.agent.feature.Check;
+import io.skbtrail.agent.feature.HostFeatures;
+import io.skbtrail.agent.ksym.Kallsyms;
+import io.skbtrail.agent.ksym.Symbol;
+import io.skbtrail.agent.libbpf.LibBpfLog;
+import io.skbtrail.agent.output.EventPrinter;
+import io.skbtrail.agent.output.OutputSink;
+import io.skbtrail.agent.output.RotatingFileSink;
+import io.skbtrail.agent.output.StreamSink;
+import io.skbtrail.agent.probe.ArmedProbes;
+import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
+import io.skbtrail.filter.CompiledFilter;
+import io.skbtrail.filter.FilterException;
+import io.skbtrail.filter.PcapFilterCompiler;
+import io.skbtrail.protocol.SummaryRecord;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.Optional;
+import sun.misc.Signal;
+
+/** {@code skbtrail-agent trace [pcap-filter] [flags]}: pwru-style tracing on this host. */
+final class TraceCommand {
+    private final PrintStream err;
+
+    TraceCommand(PrintStream err) {
+        this.err = err;
+    }
+
+    int run(String[] args) throws IOException {
+        Flags flags = Flags.parse(args, 1, TraceRequest.FLAGS);
+        if (flags.bool("help", false)) {
+            System.out.print(Usage.TRACE);
+            return Main.EXIT_OK;
+        }
+        TraceRequest request = TraceRequest.parse(flags);
+        LibBpfLog.setDebug(request.debug());
+        CompiledFilter pcap = compile(request.filter().pcap());
+        Optional<Check> failure = HostFeatures.firstFailure(request.kernelBtf());
+        if (failure.isPresent()) {
+            err.println("skbtrail-agent: " + failure.get().reason());
+            return Main.EXIT_FAILURE;
+        }
+        KernelBtf btf = KernelBtf.load(request.kernelBtf() != null ? request.kernelBtf() : HostFeatures.VMLINUX_BTF);
+        DropReasons dropReasons = btf.dropReasons();
+        Kallsyms kallsyms = Kallsyms.load();
+        Backends.Choice backend = Backends.choose(request.backend());
+        err.println("skbtrail-agent: " + backend.explanation());
+
+        ArmedProbes probes;
+        try {
+            probes = TracepointBackend.arm(btf, pcap, request.filter(), request.capture(), request.kernelBtf(),
+                    request.filterFunc(), message -> {
+                        if (request.debug()) {
+                            err.printf("skbtrail-agent: %s (%d ms)%n", message,
+                                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                        }
+                    });
+        } catch (FilterException e) {
+            err.println("skbtrail-agent: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (TracepointBackend.NoMatchingProbeException e) {
+            err.println("skbtrail-agent: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        try (probes) {
+            for (ArmedProbes.Disabled d : probes.disabled()) {
+                err.println("skbtrail-agent: not traced: " + d.probe() + ": " + d.reason());
+            }
+            WallClock clock = new WallClock();
+            EventDecoder decoder = new EventDecoder(probes.probePoints(),
+                    address -> kallsyms.nearest(address).map(TraceCommand::symbolName).orElse(null),
+                    dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
+            try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {
+                TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
+                Signal.handle(new Signal("INT"), s -> loop.stop());
+                Signal.handle(new Signal("TERM"), s -> loop.stop());
+                probes.enable();
+                err.println("skbtrail-agent: tracing " + probes.attached().size() + " probe points"
+                        + (pcap.matchesAll() ? "" : " for \"" + pcap.expression() + "\"")
+                        + "; PROCESS at receive and free hooks is whichever task the softirq interrupted."
+                        + " Ctrl-C to stop.");
+                if (request.readyFile() != null) {
+                    Files.writeString(request.readyFile(), "ready\n");
+                }
+                SummaryRecord summary = loop.run();
+                printer.print(summary);
+                printer.flush();
+                if (request.outputFile() != null || request.output().json()) {
+                    err.println("skbtrail-agent: " + Summaries.oneLine(summary));
+                }
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static String symbolName(Symbol symbol) {
+        return symbol.module() == null ? symbol.name() : symbol.name() + " [" + symbol.module() + "]";
+    }
+
+    private static CompiledFilter compile(String expression) {
+        try {
+            return PcapFilterCompiler.compile(expression);
+        } catch (FilterException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static OutputSink sink(TraceRequest request) throws IOException {
+        if (request.outputFile() == null) {
+            return StreamSink.stdout();
+        }
+        return new RotatingFileSink(request.outputFile(), request.outputFileMaxBytes(), request.outputFileMaxBackups());
+    }
+}

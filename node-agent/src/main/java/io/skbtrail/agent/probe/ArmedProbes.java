@@ -1,0 +1,149 @@
+package io.skbtrail.agent.probe;
+
+import io.skbtrail.agent.event.EventDecoder;
+import io.skbtrail.agent.libbpf.BpfLink;
+import io.skbtrail.agent.libbpf.BpfMap;
+import io.skbtrail.agent.libbpf.BpfObject;
+import io.skbtrail.agent.libbpf.BpfProgram;
+import io.skbtrail.agent.libbpf.ProgramBarrier;
+import io.skbtrail.agent.libbpf.RingBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Probes that are loaded and attached, with the ring buffer they write to. Tracing starts with
+ * {@link #enable}; {@link #close()} stops it at once (the config map's enabled flag), then detaches
+ * every probe and unloads the object.
+ */
+public final class ArmedProbes implements AutoCloseable {
+    /** A probe point that is not traced on this kernel, and why. */
+    public record Disabled(String probe, String reason) {}
+
+    private final String backend;
+    private final BpfObject object;
+    private final List<BpfLink> links;
+    private final List<BpfProgram> programs;
+    private final List<String> attached;
+    private final List<Disabled> disabled;
+    private final RingBuffer ring;
+    private final ProbeConfig config;
+    private final KernelCounters counters;
+    private final BpfMap skbState;
+    private final EventDecoder.ProbePoints probePoints;
+    private final int pcapFlags;
+    private FilterSpec filter;
+    private CaptureSpec capture;
+
+    ArmedProbes(String backend, BpfObject object, List<BpfLink> links, List<BpfProgram> programs,
+            List<String> attached, List<Disabled> disabled, RingBuffer ring, ProbeConfig config,
+            KernelCounters counters, BpfMap skbState, EventDecoder.ProbePoints probePoints, int pcapFlags,
+            FilterSpec filter, CaptureSpec capture) {
+        this.backend = backend;
+        this.object = object;
+        this.links = new ArrayList<>(links);
+        this.programs = programs;
+        this.attached = attached;
+        this.disabled = disabled;
+        this.ring = ring;
+        this.config = config;
+        this.counters = counters;
+        this.skbState = skbState;
+        this.probePoints = probePoints;
+        this.pcapFlags = pcapFlags;
+        this.filter = filter;
+        this.capture = capture;
+    }
+
+    /** Starts tracing (the probes are attached but idle until now). */
+    public void enable() {
+        config.write(filter, capture, pcapFlags, true);
+    }
+
+    /**
+     * Changes the filters and outputs that live in the config map, without reloading; a new pcap
+     * expression needs new programs.
+     */
+    public void update(FilterSpec newFilter, CaptureSpec newCapture) {
+        if (!newFilter.pcap().equals(filter.pcap())) {
+            throw new IllegalArgumentException("a new pcap expression needs the probes to be armed again");
+        }
+        this.filter = newFilter;
+        this.capture = newCapture;
+        config.write(filter, capture, pcapFlags, true);
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    public List<String> attached() {
+        return attached;
+    }
+
+    public List<Disabled> disabled() {
+        return disabled;
+    }
+
+    public RingBuffer ring() {
+        return ring;
+    }
+
+    public EventDecoder.ProbePoints probePoints() {
+        return probePoints;
+    }
+
+    /** Kernel counters (see {@link KernelCounters}), summed over CPUs. */
+    public long[] counters() {
+        return counters.read();
+    }
+
+    /** Runs the kernel skipped because one of our programs was already running on that CPU. */
+    public long recursionMisses() {
+        long total = 0;
+        for (BpfProgram p : programs) {
+            total += p.stats().recursionMisses();
+        }
+        return total;
+    }
+
+    /** Sum of the kernel's run-time statistics of our programs (needs kernel.bpf_stats_enabled). */
+    public BpfProgram.Stats runStats() {
+        long time = 0;
+        long count = 0;
+        for (BpfProgram p : programs) {
+            BpfProgram.Stats s = p.stats();
+            time += s.runTimeNs();
+            count += s.runCount();
+        }
+        return new BpfProgram.Stats(time, count, 0, 0);
+    }
+
+    /** Entries in the skb table now (for the eviction count). */
+    public long trackedSkbs() {
+        return skbState.countKeys(8);
+    }
+
+    /**
+     * Stops tracing and detaches every probe. When this returns no probe is running any more, so the
+     * ring buffer holds everything they wrote. Maps and counters stay readable until {@link #close()}.
+     */
+    public void detach() {
+        try {
+            config.write(filter, capture, pcapFlags, false);
+        } catch (RuntimeException ignored) {
+            // detaching below stops the probes anyway
+        }
+        for (BpfLink link : links) {
+            link.close();
+        }
+        links.clear();
+        ProgramBarrier.awaitRunningPrograms();
+    }
+
+    @Override
+    public void close() {
+        detach();
+        ring.close();
+        object.close();
+    }
+}

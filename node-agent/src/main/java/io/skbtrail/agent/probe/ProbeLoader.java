@@ -1,0 +1,83 @@
+package io.skbtrail.agent.probe;
+
+import io.skbtrail.agent.event.EventDecoder;
+import io.skbtrail.agent.libbpf.BpfLink;
+import io.skbtrail.agent.libbpf.BpfMap;
+import io.skbtrail.agent.libbpf.BpfObject;
+import io.skbtrail.agent.libbpf.BpfProgram;
+import io.skbtrail.agent.libbpf.LibBpfException;
+import io.skbtrail.agent.libbpf.RingBuffer;
+import io.skbtrail.filter.CompiledFilter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What every backend does once it knows its programs: inject the filter, size the maps, load, write
+ * the config, attach, and map the ring buffer. On any failure everything done so far is undone.
+ */
+public final class ProbeLoader {
+    private ProbeLoader() {}
+
+    /**
+     * @param programs names of the programs to load and attach (the others are not loaded)
+     * @param names the probe point of each program, for messages
+     */
+    public static ArmedProbes load(String backend, byte[] elfBytes, List<String> programs, List<String> names,
+            List<ArmedProbes.Disabled> disabled, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
+            Path kernelBtf, EventDecoder.ProbePoints probePoints, Consumer<String> progress) {
+        ElfImage elf = new ElfImage(elfBytes);
+        int pcapFlags = FilterInjector.inject(elf, pcap);
+        BpfObject object = BpfObject.open(elf.bytes(), "skbtrail", kernelBtf);
+        List<BpfLink> links = new ArrayList<>();
+        RingBuffer ring = null;
+        try {
+            List<BpfProgram> loaded = new ArrayList<>();
+            for (BpfProgram program : object.programs()) {
+                boolean wanted = programs.contains(program.name());
+                program.setAutoload(wanted);
+                if (wanted) {
+                    loaded.add(program);
+                }
+            }
+            object.map("events").setMaxEntries(capture.ringBytes());
+            object.map("skb_state").setMaxEntries(capture.trackedSkbs());
+            progress.accept("loading " + loaded.size() + " programs");
+            loadExplained(object, pcap);
+            int cpus = Cpus.possible();
+            ProbeConfig config = new ProbeConfig(object.map("config"), cpus);
+            config.write(filter, capture, pcapFlags, false);
+            List<String> attached = new ArrayList<>();
+            for (BpfProgram program : loaded) {
+                links.add(program.attach());
+                attached.add(names.get(programs.indexOf(program.name())));
+            }
+            progress.accept("attached " + attached.size() + " probes");
+            BpfMap events = object.map("events");
+            ring = new RingBuffer(events, capture.ringBytes());
+            return new ArmedProbes(backend, object, links, loaded, attached, disabled, ring, config,
+                    new KernelCounters(object.map("counters"), cpus), object.map("skb_state"), probePoints,
+                    pcapFlags, filter, capture);
+        } catch (RuntimeException e) {
+            links.forEach(BpfLink::close);
+            if (ring != null) {
+                ring.close();
+            }
+            object.close();
+            throw e;
+        }
+    }
+
+    /** A verifier rejection caused by the filter is reported as a filter problem, not a dump. */
+    private static void loadExplained(BpfObject object, CompiledFilter pcap) {
+        try {
+            object.load();
+        } catch (LibBpfException e) {
+            if (!pcap.matchesAll() && e.getMessage().contains("filter_pcap_l")) {
+                throw new FilterRejectedException(pcap.expression(), e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.skbtrail.agent.probe.tracepoint;
+
+import io.skbtrail.agent.btf.KernelBtf;
+import io.skbtrail.agent.btf.TracepointSignature;
+import io.skbtrail.agent.event.EventDecoder;
+import io.skbtrail.agent.probe.ArmedProbes;
+import io.skbtrail.agent.probe.BpfObjects;
+import io.skbtrail.agent.probe.CaptureSpec;
+import io.skbtrail.agent.probe.FilterSpec;
+import io.skbtrail.agent.probe.ProbeLoader;
+import io.skbtrail.filter.CompiledFilter;
+import io.skbtrail.protocol.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Arms the tracepoint programs: picks, from the running kernel's BTF, the programs whose tracepoint
+ * exists with the arguments they read, disables the rest (each with its reason), loads and attaches.
+ */
+public final class TracepointBackend {
+    public static final String NAME = "tracepoint";
+    static final String OBJECT = "tracepoint.bpf.o";
+
+    private TracepointBackend() {}
+
+    /** Probe point names for events of this backend. */
+    public static final EventDecoder.ProbePoints PROBE_POINTS = new EventDecoder.ProbePoints() {
+        @Override
+        public String name(int probeId, long funcIp) {
+            return TracepointCatalog.qualifiedName(probeId);
+        }
+
+        @Override
+        public Event.ProbeType type() {
+            return Event.ProbeType.TRACEPOINT;
+        }
+    };
+
+    /** Which tracepoint programs this kernel can run, and why the others cannot. */
+    public static Selection select(KernelBtf btf) {
+        List<TracepointCatalog.Tracepoint> usable = new ArrayList<>();
+        List<ArmedProbes.Disabled> disabled = new ArrayList<>();
+        for (TracepointCatalog.Tracepoint tp : TracepointCatalog.ALL) {
+            List<String> args = btf.tracepoint(tp.name())
+                    .map(TracepointBackend::argTypes)
+                    .orElse(null);
+            Optional<String> why = tp.mismatch(args);
+            if (why.isEmpty()) {
+                usable.add(tp);
+            } else if (!isVariantOfUsable(tp, args)) {
+                disabled.add(new ArmedProbes.Disabled(tp.qualifiedName(), why.get()));
+            }
+        }
+        return new Selection(usable, disabled);
+    }
+
+    /** The programs to load and the probe points left out. */
+    public record Selection(List<TracepointCatalog.Tracepoint> usable, List<ArmedProbes.Disabled> disabled) {}
+
+    /**
+     * Loads, attaches and returns the probes, idle until {@link ArmedProbes#enable()}.
+     *
+     * @param progress told about each step, for the terminal
+     */
+    public static ArmedProbes arm(KernelBtf btf, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
+            java.nio.file.Path kernelBtfPath, Pattern filterFunc, Consumer<String> progress) {
+        Selection selection = select(btf);
+        List<TracepointCatalog.Tracepoint> chosen = selection.usable().stream()
+                .filter(tp -> filterFunc == null || filterFunc.matcher(tp.qualifiedName()).matches()
+                        || filterFunc.matcher(tp.name()).matches())
+                .toList();
+        if (chosen.isEmpty()) {
+            throw new NoMatchingProbeException(filterFunc == null
+                    ? "no skb tracepoint of this kernel can be traced: " + selection.disabled()
+                    : "--filter-func " + filterFunc.pattern() + " matches no tracepoint this kernel has (the"
+                            + " tracepoint backend matches names like net:netif_receive_skb or kfree_skb)");
+        }
+        List<String> programs = chosen.stream().map(TracepointCatalog.Tracepoint::program).toList();
+        List<String> names = chosen.stream().map(TracepointCatalog.Tracepoint::qualifiedName).toList();
+        return ProbeLoader.load(NAME, BpfObjects.read(OBJECT), programs, names, selection.disabled(), pcap,
+                filter, capture, kernelBtfPath, PROBE_POINTS, progress);
+    }
+
+    /** --filter-func left nothing to trace. */
+    public static final class NoMatchingProbeException extends RuntimeException {
+        NoMatchingProbeException(String message) {
+            super(message);
+        }
+    }
+
+    private static List<String> argTypes(TracepointSignature signature) {
+        return signature.params().stream().map(TracepointSignature.Param::type).toList();
+    }
+
+    /** kfree_skb has two programs for two signatures: only the one that does not fit is left out, silently. */
+    private static boolean isVariantOfUsable(TracepointCatalog.Tracepoint tp, List<String> args) {
+        if (args == null) {
+            return false;
+        }
+        return TracepointCatalog.ALL.stream()
+                .anyMatch(other -> other != tp && other.name().equals(tp.name()) && other.mismatch(args).isEmpty());
+    }
+}

@@ -1,0 +1,131 @@
+package io.skbtrail.agent.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real {@code skbtrail-agent trace} process (a separate JVM on this test's classpath) writing NDJSON
+ * to a file; started, waited for through its ready file, stopped with SIGINT like a user would.
+ */
+public final class AgentProcess implements AutoCloseable {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final Path dir;
+    private final Path output;
+    private final Path stderr;
+
+    private AgentProcess(Process process, Path dir) {
+        this.process = process;
+        this.dir = dir;
+        this.output = dir.resolve("events.ndjson");
+        this.stderr = dir.resolve("stderr.txt");
+    }
+
+    /** Starts {@code trace} with the given arguments plus JSON output to a file and a ready file. */
+    public static AgentProcess trace(String... args) throws IOException {
+        Path dir = Files.createTempDirectory("skbtrail-agent-test");
+        List<String> command = new ArrayList<>(javaCommand());
+        command.add("trace");
+        command.addAll(List.of(args));
+        command.addAll(List.of("--output-json", "--output-file", dir.resolve("events.ndjson").toString(),
+                "--ready-file", dir.resolve("ready").toString()));
+        Process p = new ProcessBuilder(command)
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .start();
+        AgentProcess agent = new AgentProcess(p, dir);
+        agent.awaitReady();
+        return agent;
+    }
+
+    /** Runs the agent to completion with these arguments (no ready file); for usage errors. */
+    public static Shell.Result runToExit(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(javaCommand());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("agent did not exit: " + out);
+        }
+        return new Shell.Result(p.exitValue(), out);
+    }
+
+    static List<String> javaCommand() {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return List.of(java.toString(), "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main");
+    }
+
+    private void awaitReady() throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!Files.exists(dir.resolve("ready"))) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("agent exited with " + process.exitValue() + " before it was ready:\n"
+                        + stderr());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("agent not ready after " + READY_TIMEOUT + ":\n" + stderr());
+            }
+            sleep(50);
+        }
+    }
+
+    /** Lines written so far. */
+    public List<String> lines() throws IOException {
+        return Files.exists(output) ? Files.readAllLines(output) : List.of();
+    }
+
+    /** Waits (10 s at most) until a written line satisfies {@code condition}; returns whether one did. */
+    public boolean awaitLine(Predicate<String> condition) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (lines().stream().anyMatch(condition)) {
+                return true;
+            }
+            sleep(50);
+        }
+        return false;
+    }
+
+    /** Sends SIGINT and waits for the exit; returns the exit code. */
+    public int stop() throws InterruptedException {
+        Shell.run("kill -INT " + process.pid());
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("agent did not stop within 60 s of SIGINT");
+        }
+        return process.exitValue();
+    }
+
+    public void signal(String signal) {
+        Shell.run("kill -" + signal + " " + process.pid());
+    }
+
+    public String stderr() throws IOException {
+        return Files.exists(stderr) ? Files.readString(stderr) : "";
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.skbtrail.agent.lab;
+
+import io.skbtrail.protocol.Event;
+import io.skbtrail.protocol.EventJsonParser;
+import io.skbtrail.protocol.LossRecord;
+import io.skbtrail.protocol.SummaryRecord;
+import io.skbtrail.protocol.WireRecord;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** An agent's NDJSON output, parsed with the same codec the server uses. */
+public record TraceOutput(List<Event> events, List<LossRecord> losses, Optional<SummaryRecord> summary) {
+
+    public static TraceOutput parse(List<String> lines) {
+        List<WireRecord> records = lines.stream().filter(l -> !l.isBlank()).map(EventJsonParser::parse).toList();
+        return new TraceOutput(
+                records.stream().filter(Event.class::isInstance).map(Event.class::cast).toList(),
+                records.stream().filter(LossRecord.class::isInstance).map(LossRecord.class::cast).toList(),
+                records.stream().filter(SummaryRecord.class::isInstance).map(SummaryRecord.class::cast).findFirst());
+    }
+
+    public List<Event> where(Predicate<Event> p) {
+        return events.stream().filter(p).toList();
+    }
+
+    public boolean any(Predicate<Event> p) {
+        return events.stream().anyMatch(p);
+    }
+
+    /** For assertion messages: the events as short lines. */
+    public String describe() {
+        StringBuilder s = new StringBuilder(events.size() + " events:\n");
+        events.stream().limit(60).forEach(e -> s.append("  ").append(e.func())
+                .append(e.dropReason() != null ? "(" + e.dropReason() + ")" : "")
+                .append(" loc=").append(e.location())
+                .append(" netns=").append(e.netns()).append(" if=").append(e.iface()).append(':').append(e.ifindex())
+                .append(" mark=0x").append(Long.toHexString(e.mark()))
+                .append(" pkt=").append(e.packetId())
+                .append(" tuple=").append(e.tuple()).append('\n'));
+        return s.toString();
+    }
+
+    /** Predicates on the tuple. */
+    public static Predicate<Event> to(String daddr, int dport) {
+        return e -> e.tuple() != null && daddr.equals(e.tuple().daddr()) && e.tuple().dport() == dport;
+    }
+
+    public static Predicate<Event> dport(int dport) {
+        return e -> e.tuple() != null && e.tuple().dport() == dport;
+    }
+}
