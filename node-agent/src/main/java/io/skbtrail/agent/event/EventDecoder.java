@@ -124,7 +124,22 @@ public final class EventDecoder {
             String name = symbols.symbolAt(ip);
             frames.add(name != null ? name : "0x" + Long.toHexString(ip));
         }
-        return frames;
+        return withoutProbeFrames(frames);
+    }
+
+    /**
+     * Drops the frames of the probe itself: our BPF program and the kernel's tracepoint runner
+     * ({@code bpf_trace_run2}, {@code __bpf_trace_kfree_skb}), so the stack starts where the packet is.
+     */
+    static List<String> withoutProbeFrames(List<String> frames) {
+        int first = 0;
+        for (int i = 0; i < Math.min(frames.size(), 6); i++) {
+            String f = frames.get(i);
+            if (f.startsWith("bpf_trace_run") || f.startsWith("__bpf_trace_") || f.startsWith("__traceiter_")) {
+                first = i + 1;
+            }
+        }
+        return List.copyOf(frames.subList(first, frames.size()));
     }
 
     private static String dump(ByteBuffer b, int at, int length) {

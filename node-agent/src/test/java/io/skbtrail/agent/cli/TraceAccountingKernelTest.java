@@ -39,7 +39,7 @@ class TraceAccountingKernelTest {
         try (AgentProcess agent = AgentProcess.trace("--ringbuf-size", "1", "--rate-limit", "0",
                 "udp and dst port 9995")) {
             agent.signal("STOP"); // the agent stops reading: the kernel fills the 1 MiB ring and counts the rest
-            NetnsLab.tryExec(a, "timeout 3 socat -b 64 -u /dev/zero UDP:" + endB.ipv4() + ":9995 || true");
+            NetnsLab.tryExec(a, "timeout 3 socat -b 64 -u /dev/zero UDP-SENDTO:" + endB.ipv4() + ":9995 || true");
             agent.signal("CONT");
             assertEquals(0, agent.stop(), agent.stderr());
             TraceOutput out = TraceOutput.parse(agent.lines());
@@ -57,7 +57,7 @@ class TraceAccountingKernelTest {
     @Test
     void rateCapCountsWhatItHoldsBack() throws Exception {
         try (AgentProcess agent = AgentProcess.trace("--rate-limit", "100", "udp and dst port 9996")) {
-            NetnsLab.tryExec(a, "timeout 1 socat -b 64 -u /dev/zero UDP:" + endB.ipv4() + ":9996 || true");
+            NetnsLab.tryExec(a, "timeout 1 socat -b 64 -u /dev/zero UDP-SENDTO:" + endB.ipv4() + ":9996 || true");
             assertEquals(0, agent.stop(), agent.stderr());
             SummaryRecord summary = TraceOutput.parse(agent.lines()).summary().orElseThrow();
             assertTrue(summary.lost().get("rate_limit") > 0, summary.toString());

@@ -41,6 +41,21 @@ public record TraceOutput(List<Event> events, List<LossRecord> losses, Optional<
         return s.toString();
     }
 
+    /**
+     * Whether every event is about a packet that {@code p} accepts. net_dev_xmit events carry no
+     * packet (the skb may be freed when it fires): they count when they share a packet id with an
+     * accepted event.
+     */
+    public boolean allAbout(Predicate<Event> p) {
+        java.util.Set<Long> accepted = events.stream().filter(e -> !isXmitDone(e)).filter(p)
+                .map(Event::packetId).collect(java.util.stream.Collectors.toSet());
+        return events.stream().allMatch(e -> isXmitDone(e) ? accepted.contains(e.packetId()) : p.test(e));
+    }
+
+    public static boolean isXmitDone(Event e) {
+        return e.func().equals("net:net_dev_xmit");
+    }
+
     /** Predicates on the tuple. */
     public static Predicate<Event> to(String daddr, int dport) {
         return e -> e.tuple() != null && daddr.equals(e.tuple().daddr()) && e.tuple().dport() == dport;
