@@ -1,0 +1,113 @@
+package io.skbtrail.agent.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
+import io.skbtrail.protocol.Event;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Raw records laid out as bpf/include/event.h writes them. */
+@Tag("unit")
+class EventDecoderTest {
+    private static final byte[] FRAME = HexFormat.of().parseHex("020000000002" + "020000000001" + "0800"
+            + "45000028000040004006" + "0000" + "0ae70101" + "0ae70102"
+            + "d4311f90" + "00000001" + "00000000" + "5002" + "ffff" + "0000" + "0000");
+    private static final long NF_HOOK_SLOW = 0xffffffff81f28dd0L;
+
+    private static EventDecoder decoder(int packetBytes) {
+        Map<Long, String> symbols = Map.of(NF_HOOK_SLOW, "nf_hook_slow", 0xffffffff81e42dc0L, "sk_skb_reason_drop",
+                0xffffffff81000100L, "bpf_trace_run4");
+        return new EventDecoder(TracepointBackend.PROBE_POINTS,
+                address -> symbols.entrySet().stream().filter(s -> address >= s.getKey() && address < s.getKey() + 0x100)
+                        .map(Map.Entry::getValue).findFirst().orElse(null),
+                value -> value == 12 ? "NETFILTER_DROP" : null, new WallClock(), "boot-1", packetBytes);
+    }
+
+    private static ByteBuffer record(int probeId, long reason, int flags, byte[] packet, long... stack) {
+        ByteBuffer b = ByteBuffer.allocate(RawEventLayout.DUMP).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(RawEventLayout.KTIME_NS, System.nanoTime());
+        b.putLong(RawEventLayout.SKB, 0xffff888108a7e200L);
+        b.putLong(RawEventLayout.PACKET_ID, 42);
+        b.putLong(RawEventLayout.LOCATION, NF_HOOK_SLOW + 0x9e);
+        b.putInt(RawEventLayout.PROBE_ID, probeId);
+        b.putInt(RawEventLayout.PID, 1234);
+        b.putInt(RawEventLayout.CPU, 1);
+        b.putInt(RawEventLayout.NETNS, (int) 4026532177L);
+        b.putInt(RawEventLayout.MARK, 0x1234);
+        b.putInt(RawEventLayout.IFINDEX, 2);
+        b.putInt(RawEventLayout.LEN, 40);
+        b.putInt(RawEventLayout.MTU, 1500);
+        b.putInt(RawEventLayout.DROP_REASON, (int) reason);
+        b.putShort(RawEventLayout.PROTO, (short) 0x0800);
+        b.put(RawEventLayout.FLAGS, (byte) flags);
+        b.putShort(RawEventLayout.CAP_LEN, (short) packet.length);
+        b.putShort(RawEventLayout.STACK_LEN, (short) (stack.length * 8));
+        b.put(RawEventLayout.COMM, "curl\0".getBytes(StandardCharsets.US_ASCII));
+        b.put(RawEventLayout.IFNAME, "veth0\0".getBytes(StandardCharsets.US_ASCII));
+        b.put(RawEventLayout.PKT, packet);
+        for (int i = 0; i < stack.length; i++) {
+            b.putLong(RawEventLayout.STACK + 8 * i, stack[i]);
+        }
+        return b;
+    }
+
+    @Test
+    void dropEventWithEveryField() {
+        ByteBuffer raw = record(10, 12, RawEventLayout.FLAG_L2, FRAME, 0xffffffff81000108L, 0xffffffff81e42dc8L,
+                NF_HOOK_SLOW + 4);
+        Event e = decoder(16).decode(raw, 0, raw.capacity());
+        assertEquals("skb:kfree_skb", e.func());
+        assertEquals(Event.ProbeType.TRACEPOINT, e.probeType());
+        assertEquals("NETFILTER_DROP", e.dropReason());
+        assertEquals("nf_hook_slow", e.location());
+        assertEquals("0xffff888108a7e200", e.skb());
+        assertEquals(42, e.packetId());
+        assertEquals(1, e.seq());
+        assertEquals("curl", e.process());
+        assertEquals(1234, e.pid());
+        assertEquals(4026532177L, e.netns(), "u32 netns inode, not negative");
+        assertEquals(0x1234, e.mark());
+        assertEquals("veth0", e.iface());
+        assertEquals(2048, e.proto());
+        assertEquals(new Event.Tuple("10.231.1.1", "10.231.1.2", 54321, 8080, "tcp", "SYN"), e.tuple());
+        assertEquals(List.of("sk_skb_reason_drop", "nf_hook_slow"), e.stack(), "probe frames dropped");
+        assertEquals("0200000000020200", e.packet().substring(0, 16));
+        assertEquals(32, e.packet().length(), "16 bytes asked for");
+        assertTrue(Duration.between(e.time(), Instant.now()).abs().toSeconds() < 5, "kernel time converted to wall time");
+        assertEquals("boot-1", e.bootId());
+    }
+
+    @Test
+    void seqIsGapFreeAndUnknownValuesStayVisible() {
+        EventDecoder d = decoder(0);
+        ByteBuffer raw = record(99, 250, 0, new byte[0]);
+        Event first = d.decode(raw, 0, RawEventLayout.HEADER_SIZE);
+        Event second = d.decode(raw, 0, RawEventLayout.HEADER_SIZE);
+        assertEquals(1, first.seq());
+        assertEquals(2, second.seq());
+        assertEquals("probe#99", first.func());
+        assertEquals("250", first.dropReason(), "an unnamed drop reason is shown as its number");
+        assertNull(first.tuple());
+        assertNull(first.packet());
+        assertNull(first.stack());
+    }
+
+    @Test
+    void recordShorterThanTheLayoutIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> decoder(0).decode(ByteBuffer.allocate(64), 0, 64));
+        assertTrue(e.getMessage().contains("disagree on the event layout"));
+    }
+}
