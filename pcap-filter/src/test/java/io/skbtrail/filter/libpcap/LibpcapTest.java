@@ -51,4 +51,13 @@ class LibpcapTest {
         assertEquals(-1, Libpcap.filter(insns(0x06, 0, 0, -1), new byte[0], 0, 0)); // ret #0xffffffff
         assertThrows(IllegalArgumentException.class, () -> Libpcap.filter(loadByte, packet, 4, 5));
     }
+
+    @Test
+    void aMissingLibraryIsExplained() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Libpcap.load("skbtrail-no-such-library", "libskbtrail-no-such-library.so.0.8"));
+        assertEquals("libpcap not found: install it (Debian: apt-get install libpcap0.8)", e.getMessage());
+        assertEquals(2, e.getSuppressed().length);
+        assertTrue(Libpcap.load("skbtrail-no-such-library", "libpcap.so.0.8") != null, "falls back");
+    }
 }
