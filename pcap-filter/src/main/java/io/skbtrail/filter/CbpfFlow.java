@@ -16,7 +16,7 @@ final class CbpfFlow {
     private static final int BIT_A = 1, BIT_X = 2, MEM_SHIFT = 2;
 
     final boolean[] reachable;
-    /** Index of the last reachable instruction: always a return. */
+    /** Index of the last reachable instruction: a return (or a constant division by zero, which returns 0). */
     final int last;
     /** Bits of A, X and M[] that some path reads before writing: to be zeroed in the prologue. */
     private final int readBeforeWrite;

@@ -211,6 +211,16 @@ final class CbpfTranslator {
         boolean division = op == CbpfInsn.DIV || op == CbpfInsn.MOD;
         if (op == CbpfInsn.NEG) {
             asm.emit(ALU | op, A, 0, 0, 0);
+        } else if (insn.sourceX() && (op == CbpfInsn.LSH || op == CbpfInsn.RSH)) {
+            // libpcap shifts by X >= 32 to 0; eBPF would take the count modulo 32.
+            int shift = asm.newLabel();
+            int done = asm.newLabel();
+            asm.jumpImm(JMP32, JLT, X_REG, 32, shift);
+            asm.emit(ALU | MOV | K, A, 0, 0, 0);
+            asm.goTo(done);
+            asm.bind(shift);
+            asm.emit(ALU | op | X, A, X_REG, 0, 0);
+            asm.bind(done);
         } else if (insn.sourceX()) {
             if (division) {
                 // eBPF defines x/0 = 0 and x%0 = x; cBPF aborts with 0.
@@ -220,8 +230,8 @@ final class CbpfTranslator {
         } else if (division && insn.k() == 0) {
             ret(pc, false);
         } else {
-            // Shift counts are taken modulo 32, as the x86 shift libpcap's interpreter compiles to does;
-            // the verifier rejects constant shifts of 32 or more.
+            // libpcap refuses constant shifts over 31; its interpreter, built for x86, takes them modulo 32.
+            // The verifier rejects constant shifts of 32 or more.
             boolean shift = op == CbpfInsn.LSH || op == CbpfInsn.RSH;
             asm.emit(ALU | op | K, A, 0, 0, shift ? insn.k() & 31 : insn.k());
         }

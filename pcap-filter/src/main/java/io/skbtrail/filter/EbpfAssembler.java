@@ -102,8 +102,9 @@ final class EbpfAssembler {
             }
             int offset = target - fixup[0] - 1;
             if (offset > Short.MAX_VALUE) {
-                throw new FilterTooComplexException("filter too complex: a jump spans " + offset
-                        + " instructions, eBPF allows " + Short.MAX_VALUE);
+                throw new FilterTooComplexException("too complex: needs " + size + " instructions and "
+                        + "jumps over " + offset + " of them, eBPF jumps span at most " + Short.MAX_VALUE
+                        + "; simplify the expression");
             }
             resolved[fixup[0]] = resolved[fixup[0]] & ~(0xffffL << 16) | (offset & 0xffffL) << 16;
         }

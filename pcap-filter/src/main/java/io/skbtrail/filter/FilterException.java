@@ -12,4 +12,11 @@ public class FilterException extends RuntimeException {
     public FilterException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The expression for a message: quoted, and cut short if it is long. */
+    static String quote(String expression) {
+        int limit = 120;
+        return expression.length() <= limit ? '"' + expression + '"'
+                : '"' + expression.substring(0, limit) + "...\" (" + expression.length() + " characters)";
+    }
 }

@@ -8,7 +8,7 @@ public final class FilterSyntaxException extends FilterException {
     private final String expression;
 
     public FilterSyntaxException(String expression, String libpcapMessage) {
-        super("invalid filter \"" + expression + "\": " + libpcapMessage);
+        super("invalid filter " + quote(expression) + ": " + libpcapMessage);
         this.expression = expression;
     }
 

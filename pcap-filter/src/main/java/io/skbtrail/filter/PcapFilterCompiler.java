@@ -21,6 +21,12 @@ import java.util.List;
  * </ul>
  * It returns r0 = 1 on match and 0 otherwise, uses at most {@value #STACK_BYTES} bytes of its own stack, and
  * calls only {@code bpf_probe_read_kernel} (for bytes past the cached copy). It needs BPF_JMP32 (Linux 5.1).
+ *
+ * <p>The placeholder's C body must use all five arguments: clang drops unused arguments of static functions,
+ * and the verifier then refuses the generated code's reads of registers the caller never set.
+ *
+ * <p>Typical use: {@code PcapFilterCompiler.compile("tcp and dst port 8080").l2().toStub(slots)}, where
+ * {@code slots} is the placeholder's ELF symbol size / 8.
  */
 public final class PcapFilterCompiler {
 
@@ -45,29 +51,29 @@ public final class PcapFilterCompiler {
             FilterProgram all = FilterProgram.matchAll(List.of());
             return new CompiledFilter(expression == null ? "" : expression, all, all);
         }
-        List<CbpfInsn> l2;
+        FilterProgram l2;
         try {
-            l2 = CbpfInsn.decode(Libpcap.compile(Libpcap.DLT_EN10MB, expression));
+            l2 = translate(expression, CbpfInsn.decode(Libpcap.compile(Libpcap.DLT_EN10MB, expression)));
         } catch (PcapCompileException e) {
             throw new FilterSyntaxException(expression, e.getMessage());
         }
-        FilterProgram l3;
+        List<CbpfInsn> l3;
         try {
-            l3 = translate(expression, CbpfInsn.decode(Libpcap.compile(Libpcap.DLT_RAW, expression)));
+            l3 = CbpfInsn.decode(Libpcap.compile(Libpcap.DLT_RAW, expression));
         } catch (PcapCompileException e) {
-            // Valid for Ethernet only ("arp", "ether host", "vlan"): no IP-only packet can match.
-            l3 = FilterProgram.rejectAll(List.of());
+            // Valid for Ethernet only ("arp", "ether host", "vlan"): no packet seen from its IP header can match.
+            return new CompiledFilter(expression, l2, FilterProgram.rejectAll(List.of()));
         }
-        return new CompiledFilter(expression, translate(expression, l2), l3);
+        return new CompiledFilter(expression, l2, translate(expression, l3));
     }
 
     private static FilterProgram translate(String expression, List<CbpfInsn> cbpf) {
         try {
             return FilterProgram.of(cbpf);
         } catch (FilterTooComplexException e) {
-            throw new FilterTooComplexException("filter \"" + expression + "\": " + e.getMessage());
+            throw new FilterTooComplexException("filter " + FilterException.quote(expression) + ": " + e.getMessage());
         } catch (FilterException e) {
-            throw new FilterException("filter \"" + expression + "\": " + e.getMessage(), e);
+            throw new FilterException("filter " + FilterException.quote(expression) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -26,6 +26,11 @@ final class Differential {
         this.cbpf = program.cbpf().isEmpty() ? null : CbpfInsn.encode(program.cbpf());
     }
 
+    @Override
+    public String toString() {
+        return name;
+    }
+
     int cases() {
         return cases;
     }

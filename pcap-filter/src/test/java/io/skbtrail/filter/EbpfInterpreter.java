@@ -23,7 +23,6 @@ final class EbpfInterpreter {
     // Opcode parts.
     private static final int LDX = 0x01, ST = 0x02, STX = 0x03, ALU = 0x04, JMP = 0x05, JMP32 = 0x06, ALU64 = 0x07;
     private static final int CALL = 0x80, EXIT = 0x90, JA = 0x00;
-    private static final int UNDEFINED_REGS = 0;
 
     private final long[] code;
 
@@ -72,7 +71,7 @@ final class EbpfInterpreter {
     }
 
     /** Registers read and written by an instruction, as bit sets. */
-    private static int[] regUse(int pc, long insn) {
+    private static int[] regUse(long insn) {
         int op = opcode(insn);
         int cls = op & 7;
         int d = 1 << dst(insn);
@@ -169,7 +168,7 @@ final class EbpfInterpreter {
             if (!reached[pc]) {
                 throw reject(pc, insn, "unreachable instruction");
             }
-            int[] use = regUse(pc, insn);
+            int[] use = regUse(insn);
             if ((use[0] & ~defined[pc]) != 0) {
                 throw reject(pc, insn, "reads an uninitialized register, mask " + Integer.toBinaryString(use[0]));
             }
@@ -204,6 +203,9 @@ final class EbpfInterpreter {
 
     /** Runs the subprogram; returns r0. */
     long run(Call call) {
+        if (call.cachedLen() > Math.min(Math.min(call.linearLen(), SCRATCH_SIZE), call.kernel().length)) {
+            throw new IllegalArgumentException("cached_len " + call.cachedLen() + " breaks the calling convention");
+        }
         long[] regs = new long[11];
         boolean[] set = new boolean[11];
         regs[1] = SCRATCH;
@@ -229,7 +231,7 @@ final class EbpfInterpreter {
             int op = opcode(insn);
             int cls = op & 7;
             int d = dst(insn), s = src(insn);
-            int[] use = regUse(pc, insn);
+            int[] use = regUse(insn);
             for (int r = 0; r <= 10; r++) {
                 if ((use[0] & 1 << r) != 0 && !set[r]) {
                     throw reject(pc, insn, "r" + r + " read while unset");

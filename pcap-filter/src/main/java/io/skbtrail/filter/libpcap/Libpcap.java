@@ -93,22 +93,24 @@ public final class Libpcap {
 
     private static PcapLibrary library() {
         if (library == null) {
-            library = load();
+            library = load("pcap", "libpcap.so.0.8");
         }
         return library;
     }
 
-    private static PcapLibrary load() {
-        try {
-            return Native.load("pcap", PcapLibrary.class);
-        } catch (UnsatisfiedLinkError noDevLink) {
-            // Runtime-only installs have the versioned soname but no libpcap.so symlink.
+    /**
+     * Loads the first library that can be found. The versioned name covers runtime-only installs, which have
+     * no unversioned libpcap.so symlink.
+     */
+    static PcapLibrary load(String... names) {
+        IllegalStateException missing = new IllegalStateException(MISSING);
+        for (String name : names) {
             try {
-                return Native.load("libpcap.so.0.8", PcapLibrary.class);
-            } catch (UnsatisfiedLinkError missing) {
-                missing.addSuppressed(noDevLink);
-                throw new IllegalStateException(MISSING, missing);
+                return Native.load(name, PcapLibrary.class);
+            } catch (UnsatisfiedLinkError e) {
+                missing.addSuppressed(e);
             }
         }
+        throw missing;
     }
 }
