@@ -13,6 +13,9 @@ public final class FilterProgram {
     private static final int INSN_SIZE = 8;
     /** {@code ja +0}: a no-op the verifier removes. */
     private static final long NOP = EbpfAssembler.encode(EbpfAssembler.JMP | EbpfAssembler.JA, 0, 0, 0, 0);
+    private static final long EXIT = EbpfAssembler.encode(EbpfAssembler.JMP | EbpfAssembler.EXIT, 0, 0, 0, 0);
+    /** Instructions before the generated code in {@link #toStub}. */
+    public static final int PROLOGUE = 4;
 
     private final List<CbpfInsn> cbpf;
     private final byte[] ebpf;
@@ -68,23 +71,39 @@ public final class FilterProgram {
     }
 
     /**
-     * The code sized to a placeholder function of {@code slots} instructions: {@code ja +0} padding first, then
-     * the generated code, so execution falls through the padding and ends at the final {@code exit}.
+     * The code sized to a placeholder function of {@code slots} instructions:
+     * <pre>
+     *   0: r0 = 0
+     *   1: if r0 != 0 goto pad      never taken, and the verifier knows it: the padding stays reachable
+     *                               for its CFG check, is never walked, and is removed as dead code, so
+     *                               it costs neither run time nor verification time
+     *   2: if r1 != 0 goto +1       the placeholder is a global function, whose pointer argument the
+     *   3: exit                     verifier treats as possibly NULL: no scratch, no match (r0 = 0)
+     *   4: the generated code, ending in exit
+     * pad: ja +0 … exit
+     * </pre>
      *
      * @return exactly {@code slots * 8} bytes
-     * @throws FilterTooComplexException when the code needs more than {@code slots} instructions
+     * @throws FilterTooComplexException when the code and its frame need more than {@code slots} instructions
      */
     public byte[] toStub(int slots) {
-        int needed = instructionCount();
+        int code = instructionCount();
+        int needed = code + PROLOGUE + 1;
         if (needed > slots) {
             throw new FilterTooComplexException("filter too complex: needs " + needed
                     + " instructions, the program has room for " + slots + "; simplify the expression");
         }
         ByteBuffer stub = ByteBuffer.allocate(slots * INSN_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = needed; i < slots; i++) {
+        stub.putLong(EbpfAssembler.encode(EbpfAssembler.ALU64 | EbpfAssembler.MOV | EbpfAssembler.K, 0, 0, 0, 0));
+        stub.putLong(EbpfAssembler.encode(EbpfAssembler.JMP | EbpfAssembler.JNE | EbpfAssembler.K, 0, 0,
+                PROLOGUE - 2 + code, 0));
+        stub.putLong(EbpfAssembler.encode(EbpfAssembler.JMP | EbpfAssembler.JNE | EbpfAssembler.K, 1, 0, 1, 0));
+        stub.putLong(EXIT);
+        stub.put(ebpf);
+        while (stub.position() < stub.capacity() - INSN_SIZE) {
             stub.putLong(NOP);
         }
-        return stub.put(ebpf).array();
+        return stub.putLong(EXIT).array();
     }
 
     @Override
