@@ -25,6 +25,7 @@ struct config {
 	u64 track_max_age_ns; /* a tracked skb not seen for this long is forgotten */
 	u64 rate_per_cpu;     /* event-rate cap per CPU, events/s; 0 = no cap */
 	u64 rate_burst;       /* events a CPU may emit at once above the steady rate */
+	u64 wakeup_bytes;     /* wake the agent when this much data waits in the ring */
 };
 
 /* Indexes into the per-CPU `counters` map, read by io/skbtrail/agent/probe/KernelCounters.java. */

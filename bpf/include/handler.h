@@ -16,9 +16,9 @@
 #include "filter.h"
 #include "skb.h"
 
-/* Packet bytes copied before filtering: enough for Ethernet + IPv6 + the ports. Loads past it are
- * read one by one by the filter itself. */
-#define FILTER_CACHE 64
+/* Packet bytes copied before filtering, and reported with the event: Ethernet, IPv6 and TCP headers
+ * fit. Copying 128 bytes costs no more than 64 here; the filter reads loads past them one by one. */
+#define FILTER_CACHE 128
 
 /* A probe hit, as the attach point describes it. */
 struct hit {
@@ -91,7 +91,7 @@ static __always_inline u64 packet_id_of(u64 skb_addr, struct skb_state *st, bool
 /* Rate cap, then the ring buffer; `matched` was counted by the caller. */
 static __always_inline void deliver(const struct config *cfg, struct event *ev, u64 now)
 {
-	u64 size;
+	u64 size, flags;
 
 	if (!rate_allows(cfg, now)) {
 		count(COUNTER_RATE_LIMITED);
@@ -103,8 +103,37 @@ static __always_inline void deliver(const struct config *cfg, struct event *ev, 
 		size = EVENT_HEADER_SIZE + ev->cap_len;
 	if (size > sizeof(*ev))
 		size = sizeof(*ev);
-	if (bpf_ringbuf_output(&events, ev, size, 0))
+	/* Waking the agent for every record costs more than writing it: wake it only when the ring
+	 * fills up; it polls every few milliseconds otherwise. */
+	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg->wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+										    : BPF_RB_NO_WAKEUP;
+	if (size <= EVENT_HEADER_SIZE + 128) {
+		void *rec = bpf_ringbuf_reserve(&events, EVENT_HEADER_SIZE + 128, 0);
+
+		if (!rec) {
+			count(COUNTER_RINGBUF_FULL);
+			return;
+		}
+		__builtin_memcpy(rec, ev, EVENT_HEADER_SIZE + 128);
+		bpf_ringbuf_submit(rec, flags);
+		return;
+	}
+	if (bpf_ringbuf_output(&events, ev, size, flags))
 		count(COUNTER_RINGBUF_FULL);
+}
+
+/* The task on this CPU: a BTF pointer (Linux 5.11+), read without a helper call. */
+#define BPF_CORE_READ_TASK_COMM() (bpf_get_current_task_btf()->comm)
+
+/* Copies a 16-byte name (comm, ifname) with two loads instead of a string helper; names are NUL-padded. */
+static __always_inline void copy16(char *dst, const char *src)
+{
+#ifdef SKB_PROBE_READ
+	bpf_probe_read_kernel(dst, 16, src);
+#else
+	((u64 *)dst)[0] = ((const u64 *)src)[0];
+	((u64 *)dst)[1] = ((const u64 *)src)[1];
+#endif
 }
 
 static __always_inline void fill_common(struct event *ev, u64 now, u64 skb_addr, u64 packet_id,
@@ -122,7 +151,7 @@ static __always_inline void fill_common(struct event *ev, u64 now, u64 skb_addr,
 	ev->cpu = bpf_get_smp_processor_id();
 	ev->stack_len = 0;
 	ev->dump_len = 0;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	copy16(ev->comm, BPF_CORE_READ_TASK_COMM());
 }
 
 static __always_inline void fill_extras(void *ctx, const struct config *cfg, struct event *ev,
@@ -149,7 +178,7 @@ static __always_inline void fill_extras(void *ctx, const struct config *cfg, str
 static __always_inline void trace_skb(void *ctx, const struct config *cfg, struct event *ev,
 				      struct sk_buff *skb, const struct hit *h)
 {
-	u64 now = bpf_ktime_get_ns();
+	u64 now = 0;
 	u64 skb_addr = (u64)skb;
 	struct net_device *dev = SKB_GET(skb, dev);
 	struct skb_state *st = NULL;
@@ -173,6 +202,7 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	mark = SKB_GET(skb, mark);
 
 	if (cfg->flags & CFG_TRACK_SKB) {
+		now = bpf_ktime_get_ns();
 		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
 		st_existed = st != NULL;
 		if (st && now - st->last_ns > cfg->track_max_age_ns) {
@@ -208,6 +238,7 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	count(COUNTER_MATCHED);
 
 	if (!(cfg->flags & CFG_TRACK_SKB)) {
+		now = bpf_ktime_get_ns();
 		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
 		st_existed = st != NULL;
 		if (st && now - st->last_ns > cfg->track_max_age_ns) {
@@ -225,12 +256,12 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	ev->flags = (v.l2 ? EVENT_F_L2 : 0) | (tracked ? EVENT_F_TRACKED : 0) |
 		    (v.no_headers ? EVENT_F_NO_HEADERS : 0);
 	if (dev)
-		bpf_probe_read_kernel_str(ev->ifname, sizeof(ev->ifname), SKB_GET(dev, name));
+		copy16(ev->ifname, SKB_GET(dev, name));
 	else
 		ev->ifname[0] = 0;
 
-	/* Report at least the headers (for the tuple), more with --output-packet-bytes. */
-	want = cfg->packet_bytes > FILTER_CACHE ? cfg->packet_bytes : FILTER_CACHE * 2;
+	/* The cached bytes hold the headers (for the tuple); --output-packet-bytes may want more. */
+	want = cfg->packet_bytes;
 	if (want > EVENT_PKT_MAX)
 		want = EVENT_PKT_MAX;
 	if (want > v.linear)

@@ -54,6 +54,10 @@ struct sock {
 	struct sock_common __sk_common;
 } __attribute__((preserve_access_index));
 
+struct task_struct {
+	char comm[16];
+} __attribute__((preserve_access_index));
+
 struct sk_buff {
 	struct net_device *dev;
 	struct sock *sk;

@@ -59,9 +59,20 @@ static __always_inline bool dev_is_ethernet(u16 type)
 static __always_inline void locate_packet(struct sk_buff *skb, u8 hook, u16 dev_type,
 					  u16 hard_header_len, struct pkt_view *v)
 {
-	/* Buffer addresses are read as numbers: the verifier forbids arithmetic on BTF pointers. */
-	u64 head = (u64)BPF_CORE_READ(skb, head);
-	u64 data = (u64)BPF_CORE_READ(skb, data);
+	/* Buffer addresses are read as numbers: the verifier forbids arithmetic on BTF pointers. head
+	 * and data sit side by side in every kernel: one copy reads both (checked after relocation). */
+	u64 head, data;
+
+	if (bpf_core_field_offset(struct sk_buff, data) == bpf_core_field_offset(struct sk_buff, head) + 8) {
+		u64 both[2];
+
+		bpf_probe_read_kernel(both, sizeof(both), &skb->head);
+		head = both[0];
+		data = both[1];
+	} else {
+		head = (u64)BPF_CORE_READ(skb, head);
+		data = (u64)BPF_CORE_READ(skb, data);
+	}
 	u32 tail = SKB_GET(skb, tail);
 	u32 len = SKB_GET(skb, len);
 	u16 mac = SKB_GET(skb, mac_header);

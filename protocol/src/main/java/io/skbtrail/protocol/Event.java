@@ -82,10 +82,16 @@ public record Event(
 
     /** How the event was produced; serialised in lower case ({@code kprobe_multi}). */
     public enum ProbeType {
-        TRACEPOINT, KPROBE, KPROBE_MULTI, FENTRY;
+        TRACEPOINT("tracepoint"), KPROBE("kprobe"), KPROBE_MULTI("kprobe_multi"), FENTRY("fentry");
+
+        private final String wireName;
+
+        ProbeType(String wireName) {
+            this.wireName = wireName;
+        }
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return wireName;
         }
 
         /**

@@ -82,7 +82,9 @@ final class TraceCommand {
                 TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
                 Signal.handle(new Signal("INT"), s -> loop.stop());
                 Signal.handle(new Signal("TERM"), s -> loop.stop());
-                probes.enable();
+                if (!request.idle()) {
+                    probes.enable();
+                }
                 err.println("skbtrail-agent: tracing " + probes.attached().size() + " probe points"
                         + (pcap.matchesAll() ? "" : " for \"" + pcap.expression() + "\"")
                         + "; PROCESS at receive and free hooks is whichever task the softirq interrupted."

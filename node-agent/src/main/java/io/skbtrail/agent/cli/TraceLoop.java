@@ -27,7 +27,8 @@ final class TraceLoop {
     static final String HOP_RECURSION = "recursion";
     static final String HOP_TRACK_EVICTED = "track_evicted";
 
-    private static final int WAIT_MS = 100;
+    /** The kernel wakes us only when the ring fills up (see deliver() in bpf/include/handler.h). */
+    private static final int WAIT_MS = 10;
     private static final long LOSS_REPORT_NS = 1_000_000_000L;
     private static final long CLOCK_RESAMPLE_NS = 10_000_000_000L;
 

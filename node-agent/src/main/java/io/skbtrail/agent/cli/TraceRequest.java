@@ -25,7 +25,8 @@ record TraceRequest(
         Path kernelBtf,
         String backend,
         Pattern filterFunc,
-        boolean debug) {
+        boolean debug,
+        boolean idle) {
 
     /** Flag name → takes a value. */
     static final Map<String, Boolean> FLAGS = new LinkedHashMap<>();
@@ -38,7 +39,7 @@ record TraceRequest(
             FLAGS.put(f, true);
         }
         for (String f : new String[] {"filter-track-skb", "output-meta", "output-tuple", "output-tcp-flags",
-                "output-stack", "output-caller", "output-skb", "output-json", "debug", "help"}) {
+                "output-stack", "output-caller", "output-skb", "output-json", "debug", "idle", "help"}) {
             FLAGS.put(f, false);
         }
     }
@@ -97,7 +98,7 @@ record TraceRequest(
                 (int) f.number("output-file-max-backups", 0, 0, 100_000),
                 f.has("ready-file") ? Path.of(f.string("ready-file", "")) : null,
                 f.has("kernel-btf") ? Path.of(f.string("kernel-btf", "")) : null,
-                backend, func, f.bool("debug", false));
+                backend, func, f.bool("debug", false), f.bool("idle", false));
     }
 
     /** pwru's {@code mark[/mask]}: decimal or 0x-hex; no mask means an exact match. */

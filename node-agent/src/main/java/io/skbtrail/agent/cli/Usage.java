@@ -53,5 +53,7 @@ final class Usage {
               --tracked-skbs N              size of the skb table for packet ids and tracking (default 65536)
               --ready-file PATH             create PATH once the probes are attached
               --debug                       libbpf's and the verifier's messages
+              --idle                        attach the probes but leave tracing off (measures the cost
+                                            of an attached, idle probe)
             """;
 }

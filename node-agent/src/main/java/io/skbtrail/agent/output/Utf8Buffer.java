@@ -1,5 +1,6 @@
 package io.skbtrail.agent.output;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,26 @@ final class Utf8Buffer {
     }
 
     void append(CharSequence text) {
+        if (text instanceof StringBuilder || text instanceof String) {
+            // The JDK's encoder is vectorised for Latin-1 text (almost all of ours), and replaces an
+            // unpaired surrogate with '?' as the loop below does.
+            byte[] encoded = text.toString().getBytes(StandardCharsets.UTF_8);
+            ensure(encoded.length);
+            System.arraycopy(encoded, 0, bytes, length, encoded.length);
+            length += encoded.length;
+            return;
+        }
+        appendChars(text);
+    }
+
+    private void ensure(int more) {
+        if (length + (long) more > bytes.length) {
+            long wanted = Math.max(2L * bytes.length, length + (long) more);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(wanted, Integer.MAX_VALUE - 8));
+        }
+    }
+
+    private void appendChars(CharSequence text) {
         int n = text.length();
         // At most three bytes per char: a surrogate pair is four bytes for two chars.
         if (length + 3L * n > bytes.length) {

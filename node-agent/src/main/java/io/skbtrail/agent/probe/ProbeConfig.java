@@ -15,7 +15,7 @@ public final class ProbeConfig {
     static final int FLAG_OUTPUT_SKB = 1 << 3;
     static final int FLAG_PCAP_L3_NONE = 1 << 4;
     static final int FLAG_ENABLED = 1 << 5;
-    private static final int SIZE = 48;
+    private static final int SIZE = 56;
 
     private final BpfMap map;
     private final int cpus;
@@ -45,6 +45,7 @@ public final class ProbeConfig {
         value.putLong(24, filter.trackMaxAge().toNanos());
         value.putLong(32, perCpu);
         value.putLong(40, Math.max(64, perCpu / 10));
+        value.putLong(48, capture.ringBytes() / 16);
         map.update(new byte[4], value.array());
     }
 }

@@ -31,7 +31,11 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code trace} with the given arguments plus JSON output to a file and a ready file. */
     public static AgentProcess trace(String... args) throws IOException {
-        Path dir = Files.createTempDirectory("skbtrail-agent-test");
+        return trace(Files.createTempDirectory("skbtrail-agent-test"), args);
+    }
+
+    /** As {@link #trace(String...)}, with the output in {@code dir}. */
+    public static AgentProcess trace(Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(javaCommand());
         command.add("trace");
         command.addAll(List.of(args));
@@ -75,6 +79,27 @@ public final class AgentProcess implements AutoCloseable {
                 throw new IllegalStateException("agent not ready after " + READY_TIMEOUT + ":\n" + stderr());
             }
             sleep(50);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The last line written (the summary, once stopped), read without loading the whole file. */
+    public String lastLine() throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(output.toFile(), "r")) {
+            long pos = f.length() - 2;
+            while (pos > 0) {
+                f.seek(pos);
+                if (f.read() == '\n') {
+                    pos++;
+                    break;
+                }
+                pos--;
+            }
+            f.seek(Math.max(0, pos));
+            return new String(f.readLine().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
         }
     }
 
