@@ -17,6 +17,7 @@
 #define EVENT_F_TRACKED (1 << 1)    /* reported because the skb is tracked, not because it matched */
 #define EVENT_F_NO_HEADERS (1 << 2) /* the skb had no packet headers yet (e.g. tcp write queue) */
 #define EVENT_F_NO_SKB_READ (1 << 3) /* the skb could not be read safely here (net_dev_xmit) */
+#define EVENT_F_SYNTHESIZED (1 << 4) /* no headers yet: IP and TCP headers rebuilt from the socket */
 
 struct event {
 	u64 ktime_ns;

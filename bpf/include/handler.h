@@ -15,6 +15,7 @@
 #include "maps.h"
 #include "filter.h"
 #include "skb.h"
+#include "sock.h"
 
 /* Packet bytes copied before filtering, and reported with the event: Ethernet, IPv6 and TCP headers
  * fit. Copying 128 bytes costs no more than 64 here; the filter reads loads past them one by one. */
@@ -23,6 +24,7 @@
 /* A probe hit, as the attach point describes it. */
 struct hit {
 	u64 location;
+	struct sock *sk; /* the socket, on hooks that pass one */
 	u64 func_ip;
 	u32 probe_id;
 	u32 drop_reason;
@@ -213,9 +215,17 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	}
 
 	locate_packet(skb, h->hook, dev_type, hard_header_len, &v);
-	cached = v.linear < FILTER_CACHE ? v.linear : FILTER_CACHE;
-	if (bpf_probe_read_kernel(ev->pkt, cached & (EVENT_PKT_MAX - 1), (void *)v.start))
-		cached = 0;
+	if (v.no_headers && h->sk) {
+		cached = synthesize_tcp(ev->pkt, h->sk, skb);
+		v.no_headers = cached == 0;
+		v.synthesized = cached != 0;
+		v.start = 0;
+		v.linear = v.wire = cached;
+	} else {
+		cached = v.linear < FILTER_CACHE ? v.linear : FILTER_CACHE;
+		if (bpf_probe_read_kernel(ev->pkt, cached & (EVENT_PKT_MAX - 1), (void *)v.start))
+			cached = 0;
+	}
 
 	if (!tracked) {
 		if (!filter_meta(cfg, netns, mark, ifindex))
@@ -254,7 +264,7 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	ev->mtu = dev ? SKB_GET(dev, mtu) : 0;
 	ev->proto = bpf_ntohs(SKB_GET(skb, protocol));
 	ev->flags = (v.l2 ? EVENT_F_L2 : 0) | (tracked ? EVENT_F_TRACKED : 0) |
-		    (v.no_headers ? EVENT_F_NO_HEADERS : 0);
+		    (v.no_headers ? EVENT_F_NO_HEADERS : 0) | (v.synthesized ? EVENT_F_SYNTHESIZED : 0);
 	if (dev)
 		copy16(ev->ifname, SKB_GET(dev, name));
 	else

@@ -46,8 +46,26 @@ struct net_device {
 	possible_net_t nd_net;
 } __attribute__((preserve_access_index));
 
+struct in6_addr {
+	u8 s6_addr[16];
+};
+
 struct sock_common {
 	possible_net_t skc_net;
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+
+/* skb->cb of TCP's queues. tcp_flags is a u16 since 6.x and a u8 before: its low byte (little
+ * endian) holds FIN … CWR either way, which is all we read. */
+struct tcp_skb_cb {
+	__u32 seq;
+	__u8 tcp_flags;
 } __attribute__((preserve_access_index));
 
 struct sock {
@@ -71,6 +89,10 @@ struct sk_buff {
 	unsigned int end;
 	unsigned char *head;
 	unsigned char *data;
+	char cb[48];
 } __attribute__((preserve_access_index));
+
+#define AF_INET 2
+#define AF_INET6 10
 
 #endif

@@ -41,6 +41,7 @@ struct pkt_view {
 	u32 wire;    /* length of the whole packet from start, for pcap's `len` */
 	bool l2;     /* start is an Ethernet header, else an IP header */
 	bool no_headers;
+	bool synthesized; /* headers rebuilt from the socket (see sock.h) */
 };
 
 static __always_inline bool dev_is_ethernet(u16 type)
@@ -83,6 +84,7 @@ static __always_inline void locate_packet(struct sk_buff *skb, u8 hook, u16 dev_
 
 	v->l2 = false;
 	v->no_headers = false;
+	v->synthesized = false;
 	if (hook == HOOK_RX || hook == HOOK_RX_ENTRY) {
 		if (mac != MAC_HEADER_UNSET && ether && head + mac <= data) {
 			start = head + mac;

@@ -22,6 +22,16 @@ char LICENSE[] SEC("license") = "GPL";
 		return handle_skb(ctx, (struct sk_buff *)ctx[arg], HIT(id, hook_kind));  \
 	}
 
+/* A tracepoint that also passes the skb's socket (argument `sk_arg`). */
+#define SOCK_TRACEPOINT(id, tp, program, sk_arg, skb_arg, hook_kind)                        \
+	SEC("tp_btf/" #tp)                                                                   \
+	int program(u64 *ctx)                                                                \
+	{                                                                                    \
+		struct hit h = { .probe_id = (id), .hook = (hook_kind),                      \
+				 .sk = (struct sock *)ctx[sk_arg] };                          \
+		return handle_skb(ctx, (struct sk_buff *)ctx[skb_arg], h);                   \
+	}
+
 SKB_TRACEPOINT(0, netif_receive_skb, tp_netif_receive_skb, 0, HOOK_RX)
 SKB_TRACEPOINT(1, netif_rx, tp_netif_rx, 0, HOOK_RX)
 SKB_TRACEPOINT(2, napi_gro_receive_entry, tp_napi_gro_receive_entry, 0, HOOK_RX_ENTRY)
@@ -71,9 +81,9 @@ int tp_consume_skb(u64 *ctx)
 /* consume_skb(skb) before 6.3. */
 SKB_TRACEPOINT(13, consume_skb, tp_consume_skb_noloc, 0, HOOK_FREE)
 SKB_TRACEPOINT(14, skb_copy_datagram_iovec, tp_skb_copy_datagram_iovec, 0, HOOK_ANY)
-SKB_TRACEPOINT(15, tcp_retransmit_skb, tp_tcp_retransmit_skb, 1, HOOK_ANY)
-SKB_TRACEPOINT(16, tcp_send_reset, tp_tcp_send_reset, 1, HOOK_ANY)
-SKB_TRACEPOINT(17, tcp_probe, tp_tcp_probe, 1, HOOK_ANY)
+SOCK_TRACEPOINT(15, tcp_retransmit_skb, tp_tcp_retransmit_skb, 0, 1, HOOK_ANY)
+SOCK_TRACEPOINT(16, tcp_send_reset, tp_tcp_send_reset, 0, 1, HOOK_ANY)
+SOCK_TRACEPOINT(17, tcp_probe, tp_tcp_probe, 0, 1, HOOK_ANY)
 SKB_TRACEPOINT(18, tcp_bad_csum, tp_tcp_bad_csum, 0, HOOK_ANY)
 SKB_TRACEPOINT(19, qdisc_enqueue, tp_qdisc_enqueue, 2, HOOK_TX)
 SKB_TRACEPOINT(20, qdisc_dequeue, tp_qdisc_dequeue, 3, HOOK_TX)

@@ -53,6 +53,10 @@ final class TraceCommand {
         Kallsyms kallsyms = Kallsyms.load();
         Backends.Choice backend = Backends.choose(request.backend());
         err.println("skbtrail-agent: " + backend.explanation());
+        if (request.output().caller()) {
+            err.println("skbtrail-agent: --output-caller needs a kprobe backend; with tracepoints, a free's"
+                    + " location (the function that freed the skb) is in the location column");
+        }
 
         ArmedProbes probes;
         try {

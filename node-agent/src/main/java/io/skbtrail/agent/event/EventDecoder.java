@@ -99,7 +99,8 @@ public final class EventDecoder {
                 headers.icmp(),
                 stack(b, at, length),
                 dump(b, at, length),
-                packetBytes > 0 && capLen > 0 ? hex(b, at + PKT, Math.min(capLen, packetBytes)) : null,
+                packetBytes > 0 && capLen > 0 && (flags & FLAG_SYNTHESIZED) == 0
+                        ? hex(b, at + PKT, Math.min(capLen, packetBytes)) : null,
                 null);
     }
 

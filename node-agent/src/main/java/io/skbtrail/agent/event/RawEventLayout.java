@@ -39,6 +39,8 @@ final class RawEventLayout {
     static final int FLAG_TRACKED = 1 << 1;
     static final int FLAG_NO_HEADERS = 1 << 2;
     static final int FLAG_NO_SKB_READ = 1 << 3;
+    /** pkt[] holds IP and TCP headers rebuilt from the socket, not bytes of the skb. */
+    static final int FLAG_SYNTHESIZED = 1 << 4;
 
     private RawEventLayout() {}
 }

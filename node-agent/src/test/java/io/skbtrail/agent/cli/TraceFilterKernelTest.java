@@ -142,6 +142,22 @@ class TraceFilterKernelTest {
     }
 
     @Test
+    void retransmissionFromTheWriteQueueMatchesThroughItsSocket() throws Exception {
+        NetnsLab.exec(b, "(socat -u TCP-LISTEN:8086,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &) ; sleep 0.3");
+        Predicate<Event> retransmit = e -> e.func().equals("tcp:tcp_retransmit_skb");
+        TraceOutput out = traceWhile(() -> NetnsLab.tryExec(a, "exec 3<>/dev/tcp/" + endB.ipv4() + "/8086; "
+                        + "ip netns exec " + b + " iptables -w 10 -I INPUT 1 -p tcp --dport 8086 -j DROP; "
+                        + "echo data >&3; sleep 1.5; ip netns exec " + b + " iptables -w 10 -D INPUT 1"),
+                retransmit, "tcp and dst port 8086 and tcp[tcpflags] & tcp-push != 0");
+        // A write-queue skb has no headers: the tuple (and the filter's view) comes from the socket.
+        Event first = out.where(retransmit).stream().findFirst().orElseThrow(() -> new AssertionError(out.describe()));
+        assertEquals(endA.ipv4(), first.tuple().saddr());
+        assertEquals(endB.ipv4(), first.tuple().daddr());
+        assertEquals(8086, first.tuple().dport());
+        assertTrue(first.tuple().tcpFlags().contains("PSH"), first.tuple().tcpFlags());
+    }
+
+    @Test
     void arpFilterMatchesOnTheEthernetHeaderOnly() throws Exception {
         String targetHex = String.format("0x%02x%02x%02x%02x", 10, 231, 1, 2);
         NetnsLab.exec(a, "ip neigh flush all");
