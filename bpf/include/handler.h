@@ -127,17 +127,6 @@ static __always_inline void deliver(const struct config *cfg, struct event *ev, 
 /* The task on this CPU: a BTF pointer (Linux 5.11+), read without a helper call. */
 #define BPF_CORE_READ_TASK_COMM() (bpf_get_current_task_btf()->comm)
 
-/* Copies a 16-byte name (comm, ifname) with two loads instead of a string helper; names are NUL-padded. */
-static __always_inline void copy16(char *dst, const char *src)
-{
-#ifdef SKB_PROBE_READ
-	bpf_probe_read_kernel(dst, 16, src);
-#else
-	((u64 *)dst)[0] = ((const u64 *)src)[0];
-	((u64 *)dst)[1] = ((const u64 *)src)[1];
-#endif
-}
-
 static __always_inline void fill_common(struct event *ev, u64 now, u64 skb_addr, u64 packet_id,
 					const struct hit *h)
 {
@@ -348,7 +337,12 @@ static __always_inline struct scratch *enter(struct config **cfg)
 	return s;
 }
 
-static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit h)
+/*
+ * Entry of every probe. net_dev_xmit (HOOK_XMIT_DONE) passes the device and length it reports,
+ * because its skb must not be read; other hooks pass NULL and 0.
+ */
+static __always_inline int handle_hit(void *ctx, struct sk_buff *skb, struct net_device *dev, u32 len,
+				      struct hit h)
 {
 	struct config *cfg;
 	struct scratch *s;
@@ -358,25 +352,17 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit
 	s = enter(&cfg);
 	if (!s)
 		return 0;
-	trace_skb(ctx, cfg, &s->ev, skb, &h);
+	if (h.hook == HOOK_XMIT_DONE)
+		trace_xmit_done(cfg, &s->ev, (u64)skb, dev, len, &h);
+	else
+		trace_skb(ctx, cfg, &s->ev, skb, &h);
 	s->busy = 0;
 	return 0;
 }
 
-static __always_inline int handle_xmit_done(u64 skb_addr, struct net_device *dev, u32 len,
-					    struct hit h)
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit h)
 {
-	struct config *cfg;
-	struct scratch *s;
-
-	if (!skb_addr)
-		return 0;
-	s = enter(&cfg);
-	if (!s)
-		return 0;
-	trace_xmit_done(cfg, &s->ev, skb_addr, dev, len, &h);
-	s->busy = 0;
-	return 0;
+	return handle_hit(ctx, skb, NULL, 0, h);
 }
 
 #endif

@@ -19,6 +19,17 @@
 #define SKB_GET(...) ___arrow(__VA_ARGS__)
 #endif
 
+/* Copies 16 bytes (a comm or ifname, NUL-padded; an IPv6 address) with two loads instead of a helper. */
+static __always_inline void copy16(char *dst, const char *src)
+{
+#ifdef SKB_PROBE_READ
+	bpf_probe_read_kernel(dst, 16, src);
+#else
+	((u64 *)dst)[0] = ((const u64 *)src)[0];
+	((u64 *)dst)[1] = ((const u64 *)src)[1];
+#endif
+}
+
 #define ETH_HLEN 14
 #define VLAN_HLEN 4
 #define MAC_HEADER_UNSET 0xffff

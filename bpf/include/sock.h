@@ -26,16 +26,6 @@ static __always_inline void put_be32(u8 *p, u32 v)
 	p[3] = v;
 }
 
-static __always_inline void put_addr16(u8 *dst, const struct in6_addr *src)
-{
-#ifdef SKB_PROBE_READ
-	bpf_probe_read_kernel(dst, 16, src);
-#else
-	((u64 *)dst)[0] = ((const u64 *)src)[0];
-	((u64 *)dst)[1] = ((const u64 *)src)[1];
-#endif
-}
-
 /* Writes IP + TCP headers for a TCP socket's skb into pkt; returns their length, 0 if not TCP/IP. */
 static __always_inline u32 synthesize_tcp(u8 *pkt, struct sock *sk, struct sk_buff *skb)
 {
@@ -48,8 +38,8 @@ static __always_inline u32 synthesize_tcp(u8 *pkt, struct sock *sk, struct sk_bu
 	if (family == AF_INET6) {
 		u8 *d = pkt + 24;
 
-		put_addr16(pkt + 8, &sk->__sk_common.skc_v6_rcv_saddr);
-		put_addr16(d, &sk->__sk_common.skc_v6_daddr);
+		copy16((char *)pkt + 8, (const char *)&sk->__sk_common.skc_v6_rcv_saddr);
+		copy16((char *)d, (const char *)&sk->__sk_common.skc_v6_daddr);
 		/* A v4-mapped peer (::ffff:a.b.c.d) leaves as IPv4. */
 		if (((u64 *)d)[0] == 0 && ((u32 *)d)[2] == bpf_htonl(0xffff))
 			family = AF_INET;

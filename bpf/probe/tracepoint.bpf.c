@@ -46,8 +46,8 @@ SKB_TRACEPOINT(8, net_dev_start_xmit, tp_net_dev_start_xmit, 0, HOOK_TX)
 SEC("tp_btf/net_dev_xmit")
 int tp_net_dev_xmit(u64 *ctx)
 {
-	return handle_xmit_done(ctx[0], (struct net_device *)ctx[2], (u32)ctx[3],
-				HIT(9, HOOK_XMIT_DONE));
+	return handle_hit(ctx, (struct sk_buff *)ctx[0], (struct net_device *)ctx[2], (u32)ctx[3],
+			  HIT(9, HOOK_XMIT_DONE));
 }
 
 /* kfree_skb(skb, location, reason[, rx_sk]) since 5.17; the reason is an enum skb_drop_reason. */
