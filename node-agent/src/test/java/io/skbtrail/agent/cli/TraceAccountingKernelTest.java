@@ -7,6 +7,7 @@ import io.skbtrail.agent.lab.AgentProcess;
 import io.skbtrail.agent.lab.NetnsLab;
 import io.skbtrail.agent.lab.Shell;
 import io.skbtrail.agent.lab.TraceOutput;
+import io.skbtrail.protocol.Event;
 import io.skbtrail.protocol.LossRecord;
 import io.skbtrail.protocol.SummaryRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +74,35 @@ class TraceAccountingKernelTest {
             assertEquals(0, agent.stop(), agent.stderr());
         }
         assertTrue(!Shell.run("bpftool prog show").contains("tp_netif_receiv"), "no probe left after SIGINT");
+    }
+
+    @Test
+    void outputOptionsAndLineLimit() throws Exception {
+        NetnsLab.tryExec(a, "echo resolve-neighbour > /dev/udp/" + endB.ipv4() + "/9997");
+        try (AgentProcess agent = AgentProcess.trace("--output-skb", "--output-packet-bytes", "20",
+                "--output-limit-lines", "2", "udp and dst port 9997")) {
+            NetnsLab.tryExec(a, "echo limit > /dev/udp/" + endB.ipv4() + "/9997");
+            assertEquals(0, agent.awaitExit(), "the agent stops by itself after 2 events: " + agent.stderr());
+            TraceOutput out = TraceOutput.parse(agent.lines());
+            assertEquals(2, out.events().size(), out.describe());
+            Event first = out.events().get(0);
+            assertTrue(first.skbDump().contains(".len = (unsigned int)" + first.len()), first.skbDump());
+            assertEquals(40, first.packet().length(), "20 bytes as hex");
+            assertEquals("net:net_dev_queue", first.func());
+            assertEquals("0800", first.packet().substring(24, 28),
+                    "on transmit the bytes start with the Ethernet header (type IPv4): " + first.packet());
+            SummaryRecord summary = out.summary().orElseThrow();
+            assertEquals(2, summary.printed());
+            assertTrue(summary.delivered() >= 2, summary.toString());
+        }
+    }
+
+    @Test
+    void missingKernelBtfIsOneClearLine() throws Exception {
+        Shell.Result r = AgentProcess.runToExit("trace", "--kernel-btf", "/nonexistent/vmlinux", "udp");
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains("--kernel-btf /nonexistent/vmlinux: no such readable file"), r.output());
+        assertEquals(1, r.output().lines().count(), r.output());
     }
 
     @Test

@@ -130,6 +130,14 @@ public final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits (30 s at most) for the agent to exit on its own; returns the exit code. */
+    public int awaitExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("agent still running after 30 s");
+        }
+        return process.exitValue();
+    }
+
     public void signal(String signal) {
         Shell.run("kill -" + signal + " " + process.pid());
     }
