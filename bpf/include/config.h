@@ -26,6 +26,8 @@ struct config {
 	u64 rate_per_cpu;     /* event-rate cap per CPU, events/s; 0 = no cap */
 	u64 rate_burst;       /* events a CPU may emit at once above the steady rate */
 	u64 wakeup_bytes;     /* wake the agent when this much data waits in the ring */
+	u64 kfree_skb_reason_ip;     /* kprobe backends: functions whose arguments carry the drop */
+	u64 sk_skb_reason_drop_ip;   /* reason (2nd and 3rd argument), 0 if not in this kernel */
 };
 
 /* Indexes into the per-CPU `counters` map, read by io/skbtrail/agent/probe/KernelCounters.java. */

@@ -92,6 +92,12 @@ struct sk_buff {
 	char cb[48];
 } __attribute__((preserve_access_index));
 
+/* x86-64 registers at a kprobe, as the uapi names them (what bpf_tracing.h's PT_REGS_* use). */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	unsigned long rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
+};
+
 #define AF_INET 2
 #define AF_INET6 10
 

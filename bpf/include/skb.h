@@ -42,6 +42,7 @@ enum hook {
 	HOOK_ANY,       /* anywhere: start from the headers the skb has built */
 	HOOK_FREE,      /* kfree_skb / consume_skb: like HOOK_ANY, and the skb's life ends */
 	HOOK_XMIT_DONE, /* net_dev_xmit: the skb may be freed already, only its address is used */
+	HOOK_FUNC,      /* a kernel function (kprobe backends): like HOOK_ANY */
 };
 
 /* Where the packet's bytes are and how many can be read. */
@@ -104,8 +105,11 @@ static __always_inline void locate_packet(struct sk_buff *skb, u8 hook, u16 dev_
 	} else if (hook == HOOK_TX) {
 		v->l2 = ether && hard_header_len > 0;
 	} else {
-		if (mac != MAC_HEADER_UNSET && ether && network >= mac + ETH_HLEN &&
-		    network <= mac + ETH_HLEN + 2 * VLAN_HLEN) {
+		if (mac != MAC_HEADER_UNSET && ether &&
+		    ((network >= mac + ETH_HLEN && network <= mac + ETH_HLEN + 2 * VLAN_HLEN) ||
+		     (!network && head + mac < data))) {
+			/* A frame with its Ethernet header before the network header; or, early on
+			 * receive, before the network header offset is set, the header the driver pulled. */
 			start = head + mac;
 			v->l2 = true;
 		} else if (network) {

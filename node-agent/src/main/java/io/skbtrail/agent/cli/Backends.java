@@ -1,34 +1,53 @@
 package io.skbtrail.agent.cli;
 
+import io.skbtrail.agent.feature.BackendProbe;
 import io.skbtrail.agent.feature.Check;
-import io.skbtrail.agent.feature.HostFeatures;
+import io.skbtrail.agent.probe.kprobe.TraceableFunctions;
 
 /**
- * Which probe backend runs, and why. This agent version implements the tracepoint backend; kprobe
- * and kprobe.multi are reported as the kernel allows them.
+ * Which probe backend runs, and why: {@code auto} takes the best the kernel allows (kprobe.multi, then
+ * kprobe, then tracepoints), learnt by attaching an empty program of each kind; an explicit choice the
+ * kernel cannot do is refused with what is missing.
  */
 final class Backends {
-    record Choice(String name, String explanation) {}
+    enum Kind { TRACEPOINT, KPROBE, KPROBE_MULTI }
+
+    record Choice(Kind kind, String explanation) {}
 
     private Backends() {}
 
-    static Choice choose(String requested) {
-        Check kprobes = HostFeatures.kprobes();
-        switch (requested) {
-            case "tracepoint":
-                return new Choice("tracepoint", "backend tracepoint (as requested)");
-            case "kprobe":
-            case "kprobe-multi":
-                if (!kprobes.available()) {
-                    throw new UsageException("--backend " + requested + ": this kernel cannot: " + kprobes.reason()
-                            + "; use --backend tracepoint");
-                }
-                throw new UsageException("--backend " + requested + ": not in this agent version yet;"
-                        + " use --backend tracepoint");
-            default:
-                return new Choice("tracepoint", "backend tracepoint (auto: "
-                        + (kprobes.available() ? "kprobe backends not in this agent version yet"
-                                : "kprobe backends unavailable: " + kprobes.reason()) + ")");
+    static Choice choose(String requested, long kprobeMultiTarget) {
+        if (requested.equals("tracepoint")) {
+            return new Choice(Kind.TRACEPOINT, "backend tracepoint (as requested)");
         }
+        BackendProbe.Result kernel = BackendProbe.run(kprobeMultiTarget);
+        Check tracefs = TraceableFunctions.location().isPresent() ? Check.ok("tracefs")
+                : Check.missing("tracefs", "available_filter_functions is not readable: mount -t tracefs nodev"
+                        + " /sys/kernel/tracing (in a container, mount the host's /sys/kernel/debug and /sys/kernel/tracing)");
+        Check multi = kernel.kprobeMulti().available() ? tracefs : kernel.kprobeMulti();
+        Check single = kernel.kprobe().available() ? tracefs : kernel.kprobe();
+        switch (requested) {
+            case "kprobe-multi":
+                return require(Kind.KPROBE_MULTI, multi);
+            case "kprobe":
+                return require(Kind.KPROBE, single);
+            default:
+                if (multi.available()) {
+                    return new Choice(Kind.KPROBE_MULTI, "backend kprobe-multi (auto: the best this kernel allows)");
+                }
+                if (single.available()) {
+                    return new Choice(Kind.KPROBE, "backend kprobe (auto: kprobe.multi unavailable: " + multi.reason() + ")");
+                }
+                return new Choice(Kind.TRACEPOINT, "backend tracepoint (auto: kprobe backends unavailable: "
+                        + single.reason() + ")");
+        }
+    }
+
+    private static Choice require(Kind kind, Check check) {
+        if (!check.available()) {
+            throw new IllegalStateException("--backend " + (kind == Kind.KPROBE ? "kprobe" : "kprobe-multi")
+                    + ": this kernel cannot: " + check.reason() + "; --backend tracepoint works everywhere");
+        }
+        return new Choice(kind, "backend " + (kind == Kind.KPROBE ? "kprobe" : "kprobe-multi") + " (as requested)");
     }
 }

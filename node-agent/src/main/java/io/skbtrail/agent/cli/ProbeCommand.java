@@ -2,9 +2,12 @@ package io.skbtrail.agent.cli;
 
 import io.skbtrail.agent.btf.KernelBtf;
 import io.skbtrail.agent.event.HostFacts;
+import io.skbtrail.agent.feature.BackendProbe;
 import io.skbtrail.agent.feature.Check;
 import io.skbtrail.agent.feature.HostFeatures;
+import io.skbtrail.agent.ksym.Kallsyms;
 import io.skbtrail.agent.probe.ArmedProbes;
+import io.skbtrail.agent.probe.kprobe.TraceableFunctions;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
 import io.skbtrail.agent.probe.tracepoint.TracepointCatalog;
 import io.skbtrail.protocol.JsonText;
@@ -40,7 +43,8 @@ final class ProbeCommand {
     }
 
     record Report(String kernel, String arch, String bootId, Check root, String libbpfVersion, Check libbpf,
-            Check btf, String tracefs, List<Check> backends, List<Check> tracepoints, List<String> dropReasons) {
+            Check btf, String tracefs, Check filterFunctions, List<Check> backends, List<Check> tracepoints,
+            List<String> dropReasons) {
 
         String json() {
             StringBuilder s = new StringBuilder("{");
@@ -52,6 +56,7 @@ final class ProbeCommand {
             check(s.append("\"libbpf\":"), libbpf).append(',');
             check(s.append("\"btf\":"), btf).append(',');
             field(s, "tracefs", tracefs).append(',');
+            check(s.append("\"available_filter_functions\":"), filterFunctions).append(',');
             checks(s, "backends", backends).append(',');
             checks(s, "tracepoints", tracepoints).append(',');
             s.append("\"drop_reasons\":[");
@@ -68,7 +73,9 @@ final class ProbeCommand {
             s.append("root        ").append(describe(root)).append('\n');
             s.append("libbpf      ").append(libbpfVersion).append(", ").append(describe(libbpf)).append('\n');
             s.append("kernel BTF  ").append(describe(btf)).append('\n');
-            s.append("tracefs     ").append(tracefs == null ? "not mounted" : tracefs).append('\n');
+            s.append("tracefs     ").append(tracefs == null ? "not mounted" : tracefs).append(", ")
+                    .append(describe(filterFunctions).equals("yes") ? "functions listed" : describe(filterFunctions))
+                    .append('\n');
             s.append("backends\n");
             backends.forEach(b -> s.append("  ").append(String.format("%-13s", b.name())).append(describe(b)).append('\n'));
             long usable = tracepoints.stream().filter(Check::available).count();
@@ -123,17 +130,19 @@ final class ProbeCommand {
         } else {
             TracepointCatalog.ALL.forEach(tp -> tracepoints.add(Check.missing(tp.qualifiedName(), "no kernel BTF")));
         }
-        Check kprobes = HostFeatures.kprobes();
-        List<Check> backends = List.of(
-                kprobes.available() ? Check.missing("kprobe_multi", "not in this agent version yet")
-                        : Check.missing("kprobe_multi", kprobes.reason()),
-                kprobes.available() ? Check.missing("kprobe", "not in this agent version yet")
-                        : Check.missing("kprobe", kprobes.reason()),
-                Check.missing("fentry", "not in this agent version yet"),
-                btf.available() ? Check.ok("tracepoint") : Check.missing("tracepoint", btf.reason()));
+        List<Check> backends = List.of(Check.missing("tracepoint", btf.reason()));
+        if (btf.available() && HostFeatures.root().available()) {
+            long consumeSkb = Kallsyms.load().addressesOf("consume_skb").stream().findFirst().orElse(0L);
+            backends = BackendProbe.run(consumeSkb).all();
+        } else if (btf.available()) {
+            backends = List.of(Check.missing("kprobe_multi", "probing needs root"), Check.missing("kprobe",
+                    "probing needs root"), Check.missing("fentry", "probing needs root"), Check.ok("tracepoint"));
+        }
+        Check tracefs = TraceableFunctions.location().isPresent() ? Check.ok("available_filter_functions")
+                : Check.missing("available_filter_functions", "not readable: kprobe backends need tracefs");
         return new Report(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(),
                 System.getProperty("os.arch"), HostFacts.bootId(), HostFeatures.root(), HostFeatures.libbpfVersion(),
-                HostFeatures.libbpf(), btf, HostFeatures.tracefs().map(Path::toString).orElse(null), backends,
-                tracepoints, dropReasons);
+                HostFeatures.libbpf(), btf, HostFeatures.tracefs().map(Path::toString).orElse(null), tracefs,
+                backends, tracepoints, dropReasons);
     }
 }

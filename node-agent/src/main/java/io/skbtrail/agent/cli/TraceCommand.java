@@ -15,6 +15,9 @@ import io.skbtrail.agent.output.OutputSink;
 import io.skbtrail.agent.output.RotatingFileSink;
 import io.skbtrail.agent.output.StreamSink;
 import io.skbtrail.agent.probe.ArmedProbes;
+import io.skbtrail.agent.probe.AttachCancelledException;
+import io.skbtrail.agent.probe.kprobe.KprobeBackend;
+import io.skbtrail.agent.probe.kprobe.TraceableFunctions;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
 import io.skbtrail.filter.CompiledFilter;
 import io.skbtrail.filter.FilterException;
@@ -23,8 +26,9 @@ import io.skbtrail.protocol.SummaryRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
-import sun.misc.Signal;
+import java.util.function.BooleanSupplier;
 
 /** {@code skbtrail-agent trace [pcap-filter] [flags]}: pwru-style tracing on this host. */
 final class TraceCommand {
@@ -48,63 +52,87 @@ final class TraceCommand {
             err.println("skbtrail-agent: " + failure.get().reason());
             return Main.EXIT_FAILURE;
         }
-        KernelBtf btf = KernelBtf.load(request.kernelBtf() != null ? request.kernelBtf() : HostFeatures.VMLINUX_BTF);
-        DropReasons dropReasons = btf.dropReasons();
+        StopSignal stop = StopSignal.install();
+        ProgressPrinter progress = new ProgressPrinter(err, request.debug());
+        Path vmlinux = request.kernelBtf() != null ? request.kernelBtf() : HostFeatures.VMLINUX_BTF;
+        KernelBtf btf = request.modules().isEmpty() ? KernelBtf.load(vmlinux)
+                : KernelBtf.loadWithModules(vmlinux, request.modules());
         Kallsyms kallsyms = Kallsyms.load();
-        Backends.Choice backend = Backends.choose(request.backend());
+        Backends.Choice backend = Backends.choose(request.backend(),
+                kallsyms.addressesOf("consume_skb").stream().findFirst().orElse(0L));
         err.println("skbtrail-agent: " + backend.explanation());
-        if (request.output().caller()) {
+        if (request.output().caller() && backend.kind() == Backends.Kind.TRACEPOINT) {
             err.println("skbtrail-agent: --output-caller needs a kprobe backend; with tracepoints, a free's"
                     + " location (the function that freed the skb) is in the location column");
         }
-
         ArmedProbes probes;
         try {
-            probes = TracepointBackend.arm(btf, pcap, request.filter(), request.capture(), request.kernelBtf(),
-                    request.filterFunc(), message -> {
-                        if (request.debug()) {
-                            err.printf("skbtrail-agent: %s (%d ms)%n", message,
-                                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-                        }
-                    });
-        } catch (FilterException e) {
+            probes = arm(backend.kind(), request, btf, kallsyms, pcap, progress, stop::requested);
+        } catch (FilterException | TracepointBackend.NoMatchingProbeException | KprobeBackend.NoFunctionException e) {
+            progress.done();
             err.println("skbtrail-agent: " + e.getMessage());
             return Main.EXIT_USAGE;
-        } catch (TracepointBackend.NoMatchingProbeException e) {
+        } catch (AttachCancelledException e) {
+            progress.done();
             err.println("skbtrail-agent: " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return Main.EXIT_OK;
         }
-        try (probes) {
+        progress.done();
+        try {
             for (ArmedProbes.Disabled d : probes.disabled()) {
                 err.println("skbtrail-agent: not traced: " + d.probe() + ": " + d.reason());
             }
-            WallClock clock = new WallClock();
-            EventDecoder decoder = new EventDecoder(probes.probePoints(),
-                    address -> kallsyms.nearest(address).map(TraceCommand::symbolName).orElse(null),
-                    dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
-            try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {
-                TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
-                Signal.handle(new Signal("INT"), s -> loop.stop());
-                Signal.handle(new Signal("TERM"), s -> loop.stop());
-                if (!request.idle()) {
-                    probes.enable();
-                }
-                err.println("skbtrail-agent: tracing " + probes.attached().size() + " probe points"
-                        + (pcap.matchesAll() ? "" : " for \"" + pcap.expression() + "\"")
-                        + "; PROCESS at receive and free hooks is whichever task the softirq interrupted."
-                        + " Ctrl-C to stop.");
-                if (request.readyFile() != null) {
-                    Files.writeString(request.readyFile(), "ready\n");
-                }
-                SummaryRecord summary = loop.run();
-                printer.print(summary);
-                printer.flush();
-                if (request.outputFile() != null || request.output().json()) {
-                    err.println("skbtrail-agent: " + Summaries.oneLine(summary));
-                }
+            trace(request, probes, kallsyms, btf.dropReasons(), pcap, stop);
+        } finally {
+            long releasing = System.nanoTime();
+            probes.close(progress);
+            progress.done();
+            if (probes.attached().size() > 100) {
+                err.printf("skbtrail-agent: released %d probes in %.1f s%n", probes.attached().size(),
+                        (System.nanoTime() - releasing) / 1e9);
             }
         }
         return Main.EXIT_OK;
+    }
+
+    private static ArmedProbes arm(Backends.Kind kind, TraceRequest request, KernelBtf btf, Kallsyms kallsyms,
+            CompiledFilter pcap, ProgressPrinter progress, BooleanSupplier cancelled) throws IOException {
+        if (kind == Backends.Kind.TRACEPOINT) {
+            return TracepointBackend.arm(btf, pcap, request.filter(), request.capture(), request.kernelBtf(),
+                    request.filterFunc(), progress, cancelled);
+        }
+        return KprobeBackend.arm(kind == Backends.Kind.KPROBE ? KprobeBackend.Kind.KPROBE : KprobeBackend.Kind.KPROBE_MULTI,
+                btf, kallsyms, TraceableFunctions.load(), pcap, request.filter(), request.capture(),
+                request.kernelBtf(), request.filterFunc(), progress, cancelled);
+    }
+
+    /** Traces until stopped or the line limit, then prints the summary; the caller detaches. */
+    private void trace(TraceRequest request, ArmedProbes probes, Kallsyms kallsyms, DropReasons dropReasons,
+            CompiledFilter pcap, StopSignal stop) throws IOException {
+        WallClock clock = new WallClock();
+        EventDecoder decoder = new EventDecoder(probes.probePoints(),
+                address -> kallsyms.nearest(address).map(TraceCommand::symbolName).orElse(null),
+                dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
+        try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {
+            TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
+            stop.onStop(loop::stop);
+            if (!request.idle()) {
+                probes.enable();
+            }
+            err.println("skbtrail-agent: tracing " + probes.attached().size() + " probe points"
+                    + (pcap.matchesAll() ? "" : " for \"" + pcap.expression() + "\"")
+                    + "; PROCESS at receive and free hooks is whichever task the softirq interrupted."
+                    + " Ctrl-C to stop.");
+            if (request.readyFile() != null) {
+                Files.writeString(request.readyFile(), "ready\n");
+            }
+            SummaryRecord summary = loop.run();
+            printer.print(summary);
+            printer.flush();
+            if (request.outputFile() != null || request.output().json()) {
+                err.println("skbtrail-agent: " + Summaries.oneLine(summary));
+            }
+        }
     }
 
     private static String symbolName(Symbol symbol) {

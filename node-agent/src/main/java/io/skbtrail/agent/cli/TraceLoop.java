@@ -76,8 +76,8 @@ final class TraceLoop {
                     nextResample = now + CLOCK_RESAMPLE_NS;
                 }
             }
-            // Detaching waits until no probe runs, so what they wrote is all in the ring now.
-            probes.detach();
+            // Stopping waits until no probe runs, so what they wrote is all in the ring now.
+            probes.stopTracing();
             ring.drain(handler);
             Map<String, Long> lost = reportLoss(true);
             printer.flush();

@@ -8,6 +8,7 @@ import io.skbtrail.agent.probe.FilterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -26,7 +27,8 @@ record TraceRequest(
         String backend,
         Pattern filterFunc,
         boolean debug,
-        boolean idle) {
+        boolean idle,
+        List<Path> modules) {
 
     /** Flag name → takes a value. */
     static final Map<String, Boolean> FLAGS = new LinkedHashMap<>();
@@ -35,11 +37,11 @@ record TraceRequest(
         for (String f : new String[] {"filter-netns", "filter-mark", "filter-ifname", "filter-func",
                 "filter-track-max-age", "output-file", "output-file-max-size", "output-file-max-backups",
                 "output-limit-lines", "output-packet-bytes", "timestamp", "kernel-btf", "ready-file", "backend",
-                "rate-limit", "ringbuf-size", "tracked-skbs"}) {
+                "rate-limit", "ringbuf-size", "tracked-skbs", "kmods"}) {
             FLAGS.put(f, true);
         }
         for (String f : new String[] {"filter-track-skb", "output-meta", "output-tuple", "output-tcp-flags",
-                "output-stack", "output-caller", "output-skb", "output-json", "debug", "idle", "help"}) {
+                "output-stack", "output-caller", "output-skb", "output-json", "debug", "idle", "all-kmods", "help"}) {
             FLAGS.put(f, false);
         }
     }
@@ -98,7 +100,32 @@ record TraceRequest(
                 (int) f.number("output-file-max-backups", 0, 0, 100_000),
                 f.has("ready-file") ? Path.of(f.string("ready-file", "")) : null,
                 f.has("kernel-btf") ? Path.of(f.string("kernel-btf", "")) : null,
-                backend, func, f.bool("debug", false), f.bool("idle", false));
+                backend, func, f.bool("debug", false), f.bool("idle", false), modules(f));
+    }
+
+    /** Module BTF for --kmods a,b or --all-kmods (every /sys/kernel/btf file but vmlinux). */
+    private static List<Path> modules(Flags f) {
+        Path dir = Path.of("/sys/kernel/btf");
+        if (f.bool("all-kmods", false)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                return files.filter(p -> !p.getFileName().toString().equals("vmlinux")).sorted().toList();
+            } catch (java.io.IOException e) {
+                throw new UsageException("--all-kmods: cannot list " + dir + ": " + e.getMessage());
+            }
+        }
+        if (!f.has("kmods")) {
+            return List.of();
+        }
+        List<Path> modules = new java.util.ArrayList<>();
+        for (String name : f.string("kmods", "").split(",")) {
+            Path p = dir.resolve(name.trim());
+            if (name.isBlank() || !java.nio.file.Files.isReadable(p)) {
+                throw new UsageException("--kmods: no BTF for module \"" + name.trim() + "\" in " + dir
+                        + " (is it loaded? built with CONFIG_DEBUG_INFO_BTF_MODULES?)");
+            }
+            modules.add(p);
+        }
+        return modules;
     }
 
     /** pwru's {@code mark[/mask]}: decimal or 0x-hex; no mask means an exact match. */

@@ -30,6 +30,8 @@ final class Usage {
               --filter-track-skb            keep following a matched skb after NAT or decapsulation
               --filter-track-max-age MS     forget a tracked skb not seen for this long (default 10000)
               --filter-func REGEX           only probe points whose name matches the whole REGEX
+              --kmods MOD[,MOD]             also probe functions of these kernel modules (kprobe backends)
+              --all-kmods                   also probe functions of every module with BTF
             Output:
               --output-meta[=false]         NETNS MARK IFACE PROTO MTU LEN columns (default on)
               --output-tuple[=false]        TUPLE column (default on)

@@ -21,7 +21,8 @@ public final class EventDecoder {
         /** {@code net:netif_receive_skb}, or the function at {@code funcIp} for kprobe backends. */
         String name(int probeId, long funcIp);
 
-        Event.ProbeType type();
+        /** tracepoint, kprobe, …: a kprobe backend also runs a few tracepoints. */
+        Event.ProbeType type(int probeId, long funcIp);
     }
 
     /** Kernel symbol lookup. */
@@ -73,6 +74,10 @@ public final class EventDecoder {
                 : new PacketHeaders.Parsed(null, null);
         long location = b.getLong(at + LOCATION);
         long reason = Integer.toUnsignedLong(b.getInt(at + DROP_REASON));
+        int probeId = b.getInt(at + PROBE_ID);
+        long funcIp = b.getLong(at + FUNC_IP);
+        // At a function (kprobe backends) the location is the caller: it names the free site of a drop.
+        String locationName = location == 0 || (funcIp != 0 && reason == 0) ? null : symbols.symbolAt(location);
         String ifname = cString(b, at + IFNAME, 16);
         return new Event(
                 clock.toWall(ktime),
@@ -84,9 +89,9 @@ public final class EventDecoder {
                 b.getInt(at + PID),
                 "0x" + Long.toHexString(b.getLong(at + SKB)),
                 b.getLong(at + PACKET_ID),
-                probes.type(),
-                probes.name(b.getInt(at + PROBE_ID), b.getLong(at + FUNC_IP)),
-                location == 0 ? null : symbols.symbolAt(location),
+                probes.type(probeId, funcIp),
+                probes.name(probeId, funcIp),
+                locationName,
                 reason == 0 ? null : dropReasonName(reason),
                 Integer.toUnsignedLong(b.getInt(at + NETNS)),
                 Integer.toUnsignedLong(b.getInt(at + MARK)),
@@ -101,7 +106,7 @@ public final class EventDecoder {
                 dump(b, at, length),
                 packetBytes > 0 && capLen > 0 && (flags & FLAG_SYNTHESIZED) == 0
                         ? hex(b, at + PKT, Math.min(capLen, packetBytes)) : null,
-                null);
+                funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null);
     }
 
     /** Events decoded so far (the last seq). */

@@ -49,6 +49,45 @@ public final class BpfProgram {
         return new BpfLink(link);
     }
 
+    /** Attaches a kprobe at the entry of {@code function} (before load: a kprobe section). */
+    public BpfLink attachKprobe(String function) {
+        Pointer link = lib.bpf_program__attach_kprobe(prog, false, function);
+        if (link == null) {
+            throw new LibBpfException("attach kprobe " + function, Native.getLastError(), LibBpfLog.drain());
+        }
+        return new BpfLink(link);
+    }
+
+    /**
+     * Attaches one kprobe.multi link to all these function addresses (Linux 5.18+, CONFIG_FPROBE).
+     * Layout of struct bpf_kprobe_multi_opts (libbpf 1.1): sz, syms, addrs, cookies, cnt, retprobe.
+     */
+    public BpfLink attachKprobeMulti(long[] addresses) {
+        try (Memory addrs = new Memory(8L * Math.max(1, addresses.length)); Memory opts = new Memory(48)) {
+            for (int i = 0; i < addresses.length; i++) {
+                addrs.setLong(8L * i, addresses[i]);
+            }
+            opts.clear();
+            opts.setLong(0, 48);
+            opts.setPointer(16, addrs);
+            opts.setLong(32, addresses.length);
+            Pointer link = lib.bpf_program__attach_kprobe_multi_opts(prog, null, opts);
+            if (link == null) {
+                throw new LibBpfException("attach kprobe.multi to " + addresses.length + " functions",
+                        Native.getLastError(), LibBpfLog.drain());
+            }
+            return new BpfLink(link);
+        }
+    }
+
+    /** Sets the function an fentry/fexit program attaches to (before load). */
+    public void setAttachTarget(String function) {
+        int rc = lib.bpf_program__set_attach_target(prog, 0, function);
+        if (rc != 0) {
+            throw new LibBpfException("set attach target " + function + " of " + name(), -rc);
+        }
+    }
+
     /** Run-time statistics from the kernel (run time counts only while BPF stats are enabled). */
     public Stats stats() {
         try (Memory info = new Memory(PROG_INFO_SIZE); Memory len = new Memory(4)) {

@@ -52,6 +52,12 @@ public interface LibBpf extends Library {
 
     Pointer bpf_program__attach(Pointer prog);
 
+    Pointer bpf_program__attach_kprobe(Pointer prog, boolean retprobe, String function);
+
+    Pointer bpf_program__attach_kprobe_multi_opts(Pointer prog, String pattern, Pointer opts);
+
+    int bpf_program__set_attach_target(Pointer prog, int attachProgFd, String attachFunction);
+
     int bpf_link__destroy(Pointer link);
 
     int bpf_map__set_max_entries(Pointer map, int maxEntries);

@@ -124,26 +124,29 @@ public final class ArmedProbes implements AutoCloseable {
     }
 
     /**
-     * Stops tracing and detaches every probe. When this returns no probe is running any more, so the
-     * ring buffer holds everything they wrote. Maps and counters stay readable until {@link #close()}.
+     * Stops tracing at once (the config map's enabled flag, which every probe checks first) and waits
+     * for probes already running. When this returns the ring buffer holds everything the probes wrote,
+     * though they stay attached until {@link #close()} (releasing a thousand kprobes takes a while).
      */
-    public void detach() {
+    public void stopTracing() {
+        config.write(filter, capture, pcapFlags, false);
+        ProgramBarrier.awaitRunningPrograms();
+    }
+
+    /** Detaches every probe (in parallel, reporting progress) and unloads the programs. */
+    public void close(java.util.function.Consumer<String> progress) {
         try {
             config.write(filter, capture, pcapFlags, false);
         } catch (RuntimeException ignored) {
-            // detaching below stops the probes anyway
+            // detaching stops the probes anyway
         }
-        for (BpfLink link : links) {
-            link.close();
-        }
-        links.clear();
-        ProgramBarrier.awaitRunningPrograms();
+        Links.closeAll(links, progress);
+        ring.close();
+        object.close();
     }
 
     @Override
     public void close() {
-        detach();
-        ring.close();
-        object.close();
+        close(message -> { });
     }
 }

@@ -15,14 +15,16 @@ public final class ProbeConfig {
     static final int FLAG_OUTPUT_SKB = 1 << 3;
     static final int FLAG_PCAP_L3_NONE = 1 << 4;
     static final int FLAG_ENABLED = 1 << 5;
-    private static final int SIZE = 56;
+    private static final int SIZE = 72;
 
     private final BpfMap map;
     private final int cpus;
+    private final ProbeLoader.DropFunctions dropFunctions;
 
-    public ProbeConfig(BpfMap map, int cpus) {
+    public ProbeConfig(BpfMap map, int cpus, ProbeLoader.DropFunctions dropFunctions) {
         this.map = map;
         this.cpus = cpus;
+        this.dropFunctions = dropFunctions;
     }
 
     /**
@@ -46,6 +48,8 @@ public final class ProbeConfig {
         value.putLong(32, perCpu);
         value.putLong(40, Math.max(64, perCpu / 10));
         value.putLong(48, capture.ringBytes() / 16);
+        value.putLong(56, dropFunctions.kfreeSkbReason());
+        value.putLong(64, dropFunctions.skSkbReasonDrop());
         map.update(new byte[4], value.array());
     }
 }

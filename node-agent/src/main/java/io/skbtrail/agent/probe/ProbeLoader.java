@@ -11,6 +11,7 @@ import io.skbtrail.filter.CompiledFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -20,14 +21,25 @@ import java.util.function.Consumer;
 public final class ProbeLoader {
     private ProbeLoader() {}
 
+    /** What to load and how to attach it. */
+    public record Request(String backend, byte[] elf, List<String> programs, AttachPlan plan,
+            List<ArmedProbes.Disabled> disabled, EventDecoder.ProbePoints probePoints, DropFunctions dropFunctions) {}
+
     /**
-     * @param programs names of the programs to load and attach (the others are not loaded)
-     * @param names the probe point of each program, for messages
+     * Addresses of the functions whose arguments carry a drop reason (kprobe backends), 0 if absent.
      */
-    public static ArmedProbes load(String backend, byte[] elfBytes, List<String> programs, List<String> names,
-            List<ArmedProbes.Disabled> disabled, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
-            Path kernelBtf, EventDecoder.ProbePoints probePoints, Consumer<String> progress) {
-        ElfImage elf = new ElfImage(elfBytes);
+    public record DropFunctions(long kfreeSkbReason, long skSkbReasonDrop) {
+        public static final DropFunctions NONE = new DropFunctions(0, 0);
+    }
+
+    /**
+     * Loads {@code request.programs()} (the others are not loaded) and attaches them with the plan.
+     */
+    public static ArmedProbes load(Request request, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
+            Path kernelBtf, Consumer<String> progress, BooleanSupplier cancelled) {
+        String backend = request.backend();
+        List<String> programs = request.programs();
+        ElfImage elf = new ElfImage(request.elf());
         int pcapFlags = FilterInjector.inject(elf, pcap);
         BpfObject object = BpfObject.open(elf.bytes(), "skbtrail", kernelBtf);
         List<BpfLink> links = new ArrayList<>();
@@ -46,21 +58,17 @@ public final class ProbeLoader {
             progress.accept("loading " + loaded.size() + " programs");
             loadExplained(object, pcap);
             int cpus = Cpus.possible();
-            ProbeConfig config = new ProbeConfig(object.map("config"), cpus);
+            ProbeConfig config = new ProbeConfig(object.map("config"), cpus, request.dropFunctions());
             config.write(filter, capture, pcapFlags, false);
-            List<String> attached = new ArrayList<>();
-            for (BpfProgram program : loaded) {
-                links.add(program.attach());
-                attached.add(names.get(programs.indexOf(program.name())));
-            }
+            List<String> attached = request.plan().attach(object, links, progress, cancelled);
             progress.accept("attached " + attached.size() + " probes");
             BpfMap events = object.map("events");
             ring = new RingBuffer(events, capture.ringBytes());
-            return new ArmedProbes(backend, object, links, loaded, attached, disabled, ring, config,
-                    new KernelCounters(object.map("counters"), cpus), object.map("skb_state"), probePoints,
-                    pcapFlags, filter, capture);
+            return new ArmedProbes(backend, object, links, loaded, attached, request.disabled(), ring, config,
+                    new KernelCounters(object.map("counters"), cpus), object.map("skb_state"),
+                    request.probePoints(), pcapFlags, filter, capture);
         } catch (RuntimeException e) {
-            links.forEach(BpfLink::close);
+            Links.closeAll(links, progress);
             if (ring != null) {
                 ring.close();
             }

@@ -73,6 +73,11 @@ class TraceAccountingKernelTest {
             assertTrue(Shell.run("bpftool prog show").contains("tp_netif_receiv"), "probes attached while tracing");
             assertEquals(0, agent.stop(), agent.stderr());
         }
+        // The kernel frees programs after an RCU grace period: allow it a moment.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Shell.run("bpftool prog show").contains("tp_netif_receiv") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertTrue(!Shell.run("bpftool prog show").contains("tp_netif_receiv"), "no probe left after SIGINT");
     }
 

@@ -3,6 +3,8 @@ package io.skbtrail.agent.probe.tracepoint;
 import io.skbtrail.agent.btf.KernelBtf;
 import io.skbtrail.agent.btf.TracepointSignature;
 import io.skbtrail.agent.event.EventDecoder;
+import io.skbtrail.agent.libbpf.BpfLink;
+import io.skbtrail.agent.libbpf.BpfObject;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.BpfObjects;
 import io.skbtrail.agent.probe.CaptureSpec;
@@ -13,6 +15,7 @@ import io.skbtrail.protocol.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -34,7 +37,7 @@ public final class TracepointBackend {
         }
 
         @Override
-        public Event.ProbeType type() {
+        public Event.ProbeType type(int probeId, long funcIp) {
             return Event.ProbeType.TRACEPOINT;
         }
     };
@@ -66,7 +69,8 @@ public final class TracepointBackend {
      * @param progress told about each step, for the terminal
      */
     public static ArmedProbes arm(KernelBtf btf, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
-            java.nio.file.Path kernelBtfPath, Pattern filterFunc, Consumer<String> progress) {
+            java.nio.file.Path kernelBtfPath, Pattern filterFunc, Consumer<String> progress,
+            BooleanSupplier cancelled) {
         Selection selection = select(btf);
         List<TracepointCatalog.Tracepoint> chosen = selection.usable().stream()
                 .filter(tp -> filterFunc == null || filterFunc.matcher(tp.qualifiedName()).matches()
@@ -79,9 +83,21 @@ public final class TracepointBackend {
                             + " tracepoint backend matches names like net:netif_receive_skb or kfree_skb)");
         }
         List<String> programs = chosen.stream().map(TracepointCatalog.Tracepoint::program).toList();
-        List<String> names = chosen.stream().map(TracepointCatalog.Tracepoint::qualifiedName).toList();
-        return ProbeLoader.load(NAME, BpfObjects.read(OBJECT), programs, names, selection.disabled(), pcap,
-                filter, capture, kernelBtfPath, PROBE_POINTS, progress);
+        ProbeLoader.Request request = new ProbeLoader.Request(NAME, BpfObjects.read(OBJECT), programs,
+                (object, links, p, c) -> attach(object, chosen, links), selection.disabled(), PROBE_POINTS,
+                ProbeLoader.DropFunctions.NONE);
+        return ProbeLoader.load(request, pcap, filter, capture, kernelBtfPath, progress, cancelled);
+    }
+
+    /** Attaches the programs of these tracepoints; returns their names. */
+    public static List<String> attach(BpfObject object, List<TracepointCatalog.Tracepoint> tracepoints,
+            List<BpfLink> links) {
+        List<String> attached = new ArrayList<>();
+        for (TracepointCatalog.Tracepoint tp : tracepoints) {
+            links.add(object.program(tp.program()).attach());
+            attached.add(tp.qualifiedName());
+        }
+        return attached;
     }
 
     /** --filter-func left nothing to trace. */
