@@ -18,14 +18,30 @@ public final class Main {
         System.exit(run(args, System.err));
     }
 
+    /**
+     * Runs {@code trace} in this JVM until {@code stop} is requested, as the CLI would: for tests that
+     * run many traces where starting a JVM each time costs too much (the kernel lab's emulated guests).
+     * Signal handlers are left alone.
+     */
+    public static int trace(String[] args, PrintStream err, StopSignal stop) {
+        String[] all = new String[args.length + 1];
+        all[0] = "trace";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return run(all, err, () -> stop);
+    }
+
     static int run(String[] args, PrintStream err) {
+        return run(args, err, StopSignal::install);
+    }
+
+    private static int run(String[] args, PrintStream err, java.util.function.Supplier<StopSignal> stop) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             System.out.print(Usage.MAIN);
             return args.length == 0 ? EXIT_USAGE : EXIT_OK;
         }
         try {
             return switch (args[0]) {
-                case "trace" -> new TraceCommand(err).run(args);
+                case "trace" -> new TraceCommand(err, stop).run(args);
                 case "probe" -> new ProbeCommand(System.out).run(args);
                 default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe; see --help)");
             };

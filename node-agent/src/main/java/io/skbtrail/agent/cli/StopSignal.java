@@ -6,9 +6,12 @@ import sun.misc.Signal;
  * SIGINT and SIGTERM, handled from the start: during a long attach they cancel it (everything
  * attached is detached), while tracing they end the trace loop.
  */
-final class StopSignal {
+public final class StopSignal {
     private volatile boolean requested;
     private volatile Runnable onStop = () -> { };
+
+    /** A stop signal triggered only by {@link #request()}. */
+    public StopSignal() {}
 
     static StopSignal install() {
         StopSignal stop = new StopSignal();
@@ -29,7 +32,8 @@ final class StopSignal {
         }
     }
 
-    private void request() {
+    /** Stops the trace (or the attach in progress). */
+    public void request() {
         requested = true;
         onStop.run();
     }

@@ -33,9 +33,15 @@ import java.util.function.BooleanSupplier;
 /** {@code skbtrail-agent trace [pcap-filter] [flags]}: pwru-style tracing on this host. */
 final class TraceCommand {
     private final PrintStream err;
+    private final java.util.function.Supplier<StopSignal> stopSignal;
 
-    TraceCommand(PrintStream err) {
+    /**
+     * @param stopSignal made when tracing is about to start: the process's SIGINT/SIGTERM handler, or a
+     *     signal a caller running the agent in its own JVM triggers itself
+     */
+    TraceCommand(PrintStream err, java.util.function.Supplier<StopSignal> stopSignal) {
         this.err = err;
+        this.stopSignal = stopSignal;
     }
 
     int run(String[] args) throws IOException {
@@ -52,7 +58,7 @@ final class TraceCommand {
             err.println("skbtrail-agent: " + failure.get().reason());
             return Main.EXIT_FAILURE;
         }
-        StopSignal stop = StopSignal.install();
+        StopSignal stop = stopSignal.get();
         ProgressPrinter progress = new ProgressPrinter(err, request.debug());
         Path vmlinux = request.kernelBtf() != null ? request.kernelBtf() : HostFeatures.VMLINUX_BTF;
         KernelBtf btf = request.modules().isEmpty() ? KernelBtf.load(vmlinux)

@@ -18,12 +18,17 @@ public final class AgentProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
+    private final InProcess inProcess;
     private final Path dir;
     private final Path output;
     private final Path stderr;
 
-    private AgentProcess(Process process, Path dir) {
+    /** An agent run in this JVM (TestBackend.inProcess()). */
+    private record InProcess(Thread thread, io.skbtrail.agent.cli.StopSignal stop, int[] exit) {}
+
+    private AgentProcess(Process process, InProcess inProcess, Path dir) {
         this.process = process;
+        this.inProcess = inProcess;
         this.dir = dir;
         this.output = dir.resolve("events.ndjson");
         this.stderr = dir.resolve("stderr.txt");
@@ -36,16 +41,32 @@ public final class AgentProcess implements AutoCloseable {
 
     /** As {@link #trace(String...)}, with the output in {@code dir}. */
     public static AgentProcess trace(Path dir, String... args) throws IOException {
-        List<String> command = new ArrayList<>(javaCommand());
-        command.add("trace");
-        command.addAll(List.of(args));
-        command.addAll(List.of("--output-json", "--output-file", dir.resolve("events.ndjson").toString(),
+        List<String> traceArgs = new ArrayList<>(TestBackend.current().agentArgs());
+        traceArgs.addAll(List.of(args));
+        traceArgs.addAll(List.of("--output-json", "--output-file", dir.resolve("events.ndjson").toString(),
                 "--ready-file", dir.resolve("ready").toString()));
-        Process p = new ProcessBuilder(command)
-                .redirectError(dir.resolve("stderr.txt").toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .start();
-        AgentProcess agent = new AgentProcess(p, dir);
+        AgentProcess agent;
+        if (TestBackend.inProcess()) {
+            io.skbtrail.agent.cli.StopSignal stop = new io.skbtrail.agent.cli.StopSignal();
+            int[] exit = {-1};
+            java.io.PrintStream err = new java.io.PrintStream(
+                    Files.newOutputStream(dir.resolve("stderr.txt")), true, StandardCharsets.UTF_8);
+            Thread t = new Thread(() -> {
+                exit[0] = io.skbtrail.agent.cli.Main.trace(traceArgs.toArray(String[]::new), err, stop);
+                err.close();
+            }, "agent");
+            t.start();
+            agent = new AgentProcess(null, new InProcess(t, stop, exit), dir);
+        } else {
+            List<String> command = new ArrayList<>(javaCommand());
+            command.add("trace");
+            command.addAll(traceArgs);
+            Process p = new ProcessBuilder(command)
+                    .redirectError(dir.resolve("stderr.txt").toFile())
+                    .redirectOutput(dir.resolve("stdout.txt").toFile())
+                    .start();
+            agent = new AgentProcess(p, null, dir);
+        }
         agent.awaitReady();
         return agent;
     }
@@ -71,8 +92,8 @@ public final class AgentProcess implements AutoCloseable {
     private void awaitReady() throws IOException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!Files.exists(dir.resolve("ready"))) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("agent exited with " + process.exitValue() + " before it was ready:\n"
+            if (!isAlive()) {
+                throw new IllegalStateException("agent exited with " + exitValue() + " before it was ready:\n"
                         + stderr());
             }
             if (System.nanoTime() > deadline) {
@@ -83,7 +104,26 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public long pid() {
+        if (process == null) {
+            throw new UnsupportedOperationException("the agent runs in this JVM");
+        }
         return process.pid();
+    }
+
+    private boolean isAlive() {
+        return process != null ? process.isAlive() : inProcess.thread().isAlive();
+    }
+
+    private int exitValue() {
+        return process != null ? process.exitValue() : inProcess.exit()[0];
+    }
+
+    private boolean waitFor(long seconds) throws InterruptedException {
+        if (process != null) {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        }
+        inProcess.thread().join(seconds * 1000);
+        return !inProcess.thread().isAlive();
     }
 
     /** The last line written (the summary, once stopped), read without loading the whole file. */
@@ -122,24 +162,30 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Sends SIGINT and waits for the exit; returns the exit code. */
     public int stop() throws InterruptedException {
-        Shell.run("kill -INT " + process.pid());
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("agent did not stop within 60 s of SIGINT");
+        if (process != null) {
+            Shell.run("kill -INT " + process.pid());
+        } else {
+            inProcess.stop().request();
         }
-        return process.exitValue();
+        if (!waitFor(120)) {
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            throw new IllegalStateException("agent did not stop within 120 s of SIGINT");
+        }
+        return exitValue();
     }
 
     /** Waits (30 s at most) for the agent to exit on its own; returns the exit code. */
     public int awaitExit() throws InterruptedException {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        if (!waitFor(30)) {
             throw new IllegalStateException("agent still running after 30 s");
         }
-        return process.exitValue();
+        return exitValue();
     }
 
     public void signal(String signal) {
-        Shell.run("kill -" + signal + " " + process.pid());
+        Shell.run("kill -" + signal + " " + pid());
     }
 
     public String stderr() throws IOException {
@@ -148,8 +194,11 @@ public final class AgentProcess implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (process.isAlive()) {
+        if (process != null && process.isAlive()) {
             process.destroyForcibly();
+        }
+        if (inProcess != null && inProcess.thread().isAlive()) {
+            inProcess.stop().request();
         }
     }
 
