@@ -12,6 +12,7 @@
  */
 #define SKB_PROBE_READ 1
 #include "../include/handler.h"
+#include "../include/clone.h"
 #include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "GPL";

@@ -9,6 +9,7 @@
  * programs whose tracepoint is missing or differs. Keep both lists in sync.
  */
 #include "../include/handler.h"
+#include "../include/clone.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

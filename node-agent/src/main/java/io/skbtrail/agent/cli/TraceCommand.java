@@ -71,9 +71,14 @@ final class TraceCommand {
             err.println("skbtrail-agent: --output-caller needs a kprobe backend; with tracepoints, a free's"
                     + " location (the function that freed the skb) is in the location column");
         }
+        boolean followClones = request.filter().trackSkb() && backend.trampolines().available();
+        if (request.filter().trackSkb() && !followClones) {
+            err.println("skbtrail-agent: --filter-track-skb will not follow clones and copies of an skb: "
+                    + backend.trampolines().reason());
+        }
         ArmedProbes probes;
         try {
-            probes = arm(backend.kind(), request, btf, kallsyms, pcap, progress, stop::requested);
+            probes = arm(backend.kind(), request, btf, kallsyms, pcap, followClones, progress, stop::requested);
         } catch (FilterException | TracepointBackend.NoMatchingProbeException | KprobeBackend.NoFunctionException e) {
             progress.done();
             err.println("skbtrail-agent: " + e.getMessage());
@@ -102,14 +107,15 @@ final class TraceCommand {
     }
 
     private static ArmedProbes arm(Backends.Kind kind, TraceRequest request, KernelBtf btf, Kallsyms kallsyms,
-            CompiledFilter pcap, ProgressPrinter progress, BooleanSupplier cancelled) throws IOException {
+            CompiledFilter pcap, boolean followClones, ProgressPrinter progress, BooleanSupplier cancelled)
+            throws IOException {
         if (kind == Backends.Kind.TRACEPOINT) {
             return TracepointBackend.arm(btf, pcap, request.filter(), request.capture(), request.kernelBtf(),
-                    request.filterFunc(), progress, cancelled);
+                    request.filterFunc(), followClones, progress, cancelled);
         }
         return KprobeBackend.arm(kind == Backends.Kind.KPROBE ? KprobeBackend.Kind.KPROBE : KprobeBackend.Kind.KPROBE_MULTI,
                 btf, kallsyms, TraceableFunctions.load(), pcap, request.filter(), request.capture(),
-                request.kernelBtf(), request.filterFunc(), progress, cancelled);
+                request.kernelBtf(), request.filterFunc(), followClones, progress, cancelled);
     }
 
     /** Traces until stopped or the line limit, then prints the summary; the caller detaches. */

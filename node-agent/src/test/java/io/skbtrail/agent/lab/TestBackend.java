@@ -15,7 +15,7 @@ public enum TestBackend {
     static final String SCENARIO_FUNCTIONS = "ip_rcv|ipv6_rcv|arp_rcv|__dev_queue_xmit|dev_hard_start_xmit"
             + "|nf_hook_slow|kfree_skb_reason|sk_skb_reason_drop|__kfree_skb|consume_skb|ip_local_deliver"
             + "|ip_forward|ip_output|ip_finish_output2|ip6_output|tcp_v4_rcv|tcp_v6_rcv|udp_rcv|__udp4_lib_rcv"
-            + "|veth_xmit|__netif_rx|netif_rx|skb_clone|packet_rcv|tcp_transmit_skb|__tcp_transmit_skb";
+            + "|veth_xmit|__netif_rx|netif_rx|skb_clone|packet_rcv|tcp_transmit_skb|__tcp_transmit_skb|napi_gro_receive";
 
     private final String flag;
 

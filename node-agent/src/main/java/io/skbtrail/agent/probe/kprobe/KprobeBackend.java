@@ -9,6 +9,7 @@ import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.AttachCancelledException;
 import io.skbtrail.agent.probe.BpfObjects;
 import io.skbtrail.agent.probe.CaptureSpec;
+import io.skbtrail.agent.probe.CloneFollowing;
 import io.skbtrail.agent.probe.FilterSpec;
 import io.skbtrail.agent.probe.ProbeLoader;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
@@ -82,7 +83,7 @@ public final class KprobeBackend {
      */
     public static ArmedProbes arm(Kind kind, KernelBtf btf, Kallsyms kallsyms, TraceableFunctions traceable,
             CompiledFilter pcap, FilterSpec filter, CaptureSpec capture, Path kernelBtfPath, Pattern filterFunc,
-            Consumer<String> progress, BooleanSupplier cancelled) {
+            boolean followClones, Consumer<String> progress, BooleanSupplier cancelled) {
         SkbFunctionSelection.Selection selection = SkbFunctionSelection.select(btf.skbFunctions(), traceable,
                 kallsyms, filterFunc);
         if (selection.targets().isEmpty()) {
@@ -100,9 +101,15 @@ public final class KprobeBackend {
         List<String> programs = new ArrayList<>();
         byPosition.keySet().forEach(position -> programs.add(kind.programPrefix + position));
         frees.forEach(tp -> programs.add(tp.program()));
+        if (followClones) {
+            programs.addAll(CloneFollowing.PROGRAMS);
+        }
         ProbeLoader.Request request = new ProbeLoader.Request(kind.flag, BpfObjects.read(OBJECT), programs,
                 (object, links, p, c) -> {
                     List<String> attached = new ArrayList<>(TracepointBackend.attach(object, frees, links));
+                    if (followClones) {
+                        attached.addAll(CloneFollowing.attach(object, links));
+                    }
                     attached.addAll(kind == Kind.KPROBE_MULTI ? attachMulti(object, byPosition, links)
                             : KprobeAttacher.attach(object, kind.programPrefix, selection.targets(), links, p, c));
                     return attached;

@@ -8,6 +8,7 @@ import io.skbtrail.agent.libbpf.BpfObject;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.BpfObjects;
 import io.skbtrail.agent.probe.CaptureSpec;
+import io.skbtrail.agent.probe.CloneFollowing;
 import io.skbtrail.agent.probe.FilterSpec;
 import io.skbtrail.agent.probe.ProbeLoader;
 import io.skbtrail.filter.CompiledFilter;
@@ -69,7 +70,7 @@ public final class TracepointBackend {
      * @param progress told about each step, for the terminal
      */
     public static ArmedProbes arm(KernelBtf btf, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
-            java.nio.file.Path kernelBtfPath, Pattern filterFunc, Consumer<String> progress,
+            java.nio.file.Path kernelBtfPath, Pattern filterFunc, boolean followClones, Consumer<String> progress,
             BooleanSupplier cancelled) {
         Selection selection = select(btf);
         List<TracepointCatalog.Tracepoint> chosen = selection.usable().stream()
@@ -82,10 +83,18 @@ public final class TracepointBackend {
                     : "--filter-func " + filterFunc.pattern() + " matches no tracepoint this kernel has (the"
                             + " tracepoint backend matches names like net:netif_receive_skb or kfree_skb)");
         }
-        List<String> programs = chosen.stream().map(TracepointCatalog.Tracepoint::program).toList();
+        List<String> programs = new ArrayList<>(chosen.stream().map(TracepointCatalog.Tracepoint::program).toList());
+        if (followClones) {
+            programs.addAll(CloneFollowing.PROGRAMS);
+        }
         ProbeLoader.Request request = new ProbeLoader.Request(NAME, BpfObjects.read(OBJECT), programs,
-                (object, links, p, c) -> attach(object, chosen, links), selection.disabled(), PROBE_POINTS,
-                ProbeLoader.DropFunctions.NONE);
+                (object, links, p, c) -> {
+                    List<String> attached = new ArrayList<>(attach(object, chosen, links));
+                    if (followClones) {
+                        attached.addAll(CloneFollowing.attach(object, links));
+                    }
+                    return attached;
+                }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE);
         return ProbeLoader.load(request, pcap, filter, capture, kernelBtfPath, progress, cancelled);
     }
 
