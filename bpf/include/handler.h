@@ -317,6 +317,53 @@ static __always_inline void trace_xmit_done(const struct config *cfg, struct eve
 	deliver(cfg, ev, now);
 }
 
+/*
+ * An XDP program's packet (fentry on the program, --filter-trace-xdp): no skb yet, the frame is
+ * xdp->data .. data_end and starts with the Ethernet header. Each run is a new packet id.
+ */
+static __always_inline void trace_xdp(const struct config *cfg, struct event *ev, struct xdp_buff *xdp,
+				      const struct hit *h)
+{
+	u64 data = (u64)xdp->data;
+	u64 end = (u64)xdp->data_end;
+	struct net_device *dev = xdp->rxq->dev;
+	u32 ifindex = 0, netns = 0, linear, cached, match;
+	u64 now;
+
+	if (dev) {
+		ifindex = dev->ifindex;
+		netns = dev->nd_net.net->ns.inum;
+	}
+	/* A frame has no mark yet: a mark filter excludes every XDP frame. */
+	if (cfg->mark_mask || !filter_meta(cfg, netns, 0, ifindex))
+		return;
+	linear = end > data && end - data < 0xffff ? end - data : 0;
+	cached = linear < FILTER_CACHE ? linear : FILTER_CACHE;
+	if (bpf_probe_read_kernel(ev->pkt, cached & (EVENT_PKT_MAX - 1), (void *)data))
+		cached = 0;
+	if (cfg->flags & CFG_PCAP) {
+		match = filter_pcap_l2((struct pkt_cache *)ev->pkt, data, linear, linear, cached);
+		if (!match)
+			return;
+	}
+	count(COUNTER_MATCHED);
+	now = bpf_ktime_get_ns();
+	fill_common(ev, now, 0, next_packet_id(), h);
+	ev->netns = netns;
+	ev->mark = 0;
+	ev->ifindex = ifindex;
+	ev->len = linear;
+	ev->mtu = dev ? dev->mtu : 0;
+	ev->proto = cached >= ETH_HLEN ? (ev->pkt[12] << 8 | ev->pkt[13]) : 0;
+	ev->flags = EVENT_F_L2;
+	ev->cap_len = cached;
+	if (dev)
+		copy16(ev->ifname, dev->name);
+	else
+		ev->ifname[0] = 0;
+	deliver(cfg, ev, now);
+}
+
 /* Entry of every probe: config and scratch lookups, and the guard against nesting on one CPU. */
 static __always_inline struct scratch *enter(struct config **cfg)
 {
@@ -363,6 +410,21 @@ static __always_inline int handle_hit(void *ctx, struct sk_buff *skb, struct net
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit h)
 {
 	return handle_hit(ctx, skb, NULL, 0, h);
+}
+
+static __always_inline int handle_xdp(struct xdp_buff *xdp, struct hit h)
+{
+	struct config *cfg;
+	struct scratch *s;
+
+	if (!xdp)
+		return 0;
+	s = enter(&cfg);
+	if (!s)
+		return 0;
+	trace_xdp(cfg, &s->ev, xdp, &h);
+	s->busy = 0;
+	return 0;
 }
 
 #endif

@@ -92,6 +92,20 @@ struct sk_buff {
 	char cb[48];
 } __attribute__((preserve_access_index));
 
+struct xdp_rxq_info {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
+/* What an XDP program's struct xdp_md is at run time. */
+struct xdp_buff {
+	void *data;
+	void *data_end;
+	struct xdp_rxq_info *rxq;
+} __attribute__((preserve_access_index));
+
+struct xdp_md;
+struct __sk_buff;
+
 /* x86-64 registers at a kprobe, as the uapi names them (what bpf_tracing.h's PT_REGS_* use). */
 struct pt_regs {
 	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;

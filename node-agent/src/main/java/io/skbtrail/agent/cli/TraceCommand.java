@@ -16,6 +16,8 @@ import io.skbtrail.agent.output.RotatingFileSink;
 import io.skbtrail.agent.output.StreamSink;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.AttachCancelledException;
+import io.skbtrail.agent.probe.BpfProgramTracer;
+import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.kprobe.KprobeBackend;
 import io.skbtrail.agent.probe.kprobe.TraceableFunctions;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
@@ -76,9 +78,15 @@ final class TraceCommand {
             err.println("skbtrail-agent: --filter-track-skb will not follow clones and copies of an skb: "
                     + backend.trampolines().reason());
         }
+        if (request.bpfPrograms().any() && !backend.trampolines().available()) {
+            throw new IllegalStateException("--filter-trace-tc/--filter-trace-xdp need BPF trampolines (fentry): "
+                    + backend.trampolines().reason());
+        }
+        ProbeOptions options = new ProbeOptions(pcap, request.filter(), request.capture(), request.kernelBtf(),
+                request.filterFunc(), followClones, request.bpfPrograms());
         ArmedProbes probes;
         try {
-            probes = arm(backend.kind(), request, btf, kallsyms, pcap, followClones, progress, stop::requested);
+            probes = arm(backend.kind(), btf, kallsyms, options, progress, stop::requested);
         } catch (FilterException | TracepointBackend.NoMatchingProbeException | KprobeBackend.NoFunctionException e) {
             progress.done();
             err.println("skbtrail-agent: " + e.getMessage());
@@ -106,23 +114,21 @@ final class TraceCommand {
         return Main.EXIT_OK;
     }
 
-    private static ArmedProbes arm(Backends.Kind kind, TraceRequest request, KernelBtf btf, Kallsyms kallsyms,
-            CompiledFilter pcap, boolean followClones, ProgressPrinter progress, BooleanSupplier cancelled)
-            throws IOException {
+    private static ArmedProbes arm(Backends.Kind kind, KernelBtf btf, Kallsyms kallsyms, ProbeOptions options,
+            ProgressPrinter progress, BooleanSupplier cancelled) throws IOException {
         if (kind == Backends.Kind.TRACEPOINT) {
-            return TracepointBackend.arm(btf, pcap, request.filter(), request.capture(), request.kernelBtf(),
-                    request.filterFunc(), followClones, progress, cancelled);
+            return TracepointBackend.arm(btf, options, progress, cancelled);
         }
         return KprobeBackend.arm(kind == Backends.Kind.KPROBE ? KprobeBackend.Kind.KPROBE : KprobeBackend.Kind.KPROBE_MULTI,
-                btf, kallsyms, TraceableFunctions.load(), pcap, request.filter(), request.capture(),
-                request.kernelBtf(), request.filterFunc(), followClones, progress, cancelled);
+                btf, kallsyms, TraceableFunctions.load(), options, progress, cancelled);
     }
 
     /** Traces until stopped or the line limit, then prints the summary; the caller detaches. */
     private void trace(TraceRequest request, ArmedProbes probes, Kallsyms kallsyms, DropReasons dropReasons,
             CompiledFilter pcap, StopSignal stop) throws IOException {
         WallClock clock = new WallClock();
-        EventDecoder decoder = new EventDecoder(probes.probePoints(),
+        EventDecoder decoder = new EventDecoder(BpfProgramTracer.naming(probes.probePoints(),
+                        address -> kallsyms.exact(address).orElse(null)),
                 address -> kallsyms.nearest(address).map(TraceCommand::symbolName).orElse(null),
                 dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
         try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {

@@ -28,7 +28,8 @@ record TraceRequest(
         Pattern filterFunc,
         boolean debug,
         boolean idle,
-        List<Path> modules) {
+        List<Path> modules,
+        io.skbtrail.agent.probe.BpfProgramTracer.Targets bpfPrograms) {
 
     /** Flag name → takes a value. */
     static final Map<String, Boolean> FLAGS = new LinkedHashMap<>();
@@ -41,7 +42,8 @@ record TraceRequest(
             FLAGS.put(f, true);
         }
         for (String f : new String[] {"filter-track-skb", "output-meta", "output-tuple", "output-tcp-flags",
-                "output-stack", "output-caller", "output-skb", "output-json", "debug", "idle", "all-kmods", "help"}) {
+                "output-stack", "output-caller", "output-skb", "output-json", "debug", "idle", "all-kmods",
+                "filter-trace-tc", "filter-trace-xdp", "help"}) {
             FLAGS.put(f, false);
         }
     }
@@ -100,7 +102,9 @@ record TraceRequest(
                 (int) f.number("output-file-max-backups", 0, 0, 100_000),
                 f.has("ready-file") ? Path.of(f.string("ready-file", "")) : null,
                 f.has("kernel-btf") ? Path.of(f.string("kernel-btf", "")) : null,
-                backend, func, f.bool("debug", false), f.bool("idle", false), modules(f));
+                backend, func, f.bool("debug", false), f.bool("idle", false), modules(f),
+                new io.skbtrail.agent.probe.BpfProgramTracer.Targets(f.bool("filter-trace-tc", false),
+                        f.bool("filter-trace-xdp", false)));
     }
 
     /** Module BTF for --kmods a,b or --all-kmods (every /sys/kernel/btf file but vmlinux). */

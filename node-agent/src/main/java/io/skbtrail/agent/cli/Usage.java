@@ -32,6 +32,8 @@ final class Usage {
               --filter-func REGEX           only probe points whose name matches the whole REGEX
               --kmods MOD[,MOD]             also probe functions of these kernel modules (kprobe backends)
               --all-kmods                   also probe functions of every module with BTF
+              --filter-trace-tc             also trace the tc BPF programs loaded now (fentry)
+              --filter-trace-xdp            also trace the XDP programs loaded now (fentry)
             Output:
               --output-meta[=false]         NETNS MARK IFACE PROTO MTU LEN columns (default on)
               --output-tuple[=false]        TUPLE column (default on)

@@ -28,6 +28,14 @@ public final class BpfMap {
         }
     }
 
+    /** Makes this (not yet loaded) map use an existing map instead of creating one: objects share it. */
+    public void reuse(BpfMap existing) {
+        int rc = lib.bpf_map__reuse_fd(map, existing.fd());
+        if (rc != 0) {
+            throw new LibBpfException("share map " + name, -rc);
+        }
+    }
+
     public int fd() {
         return lib.bpf_map__fd(map);
     }

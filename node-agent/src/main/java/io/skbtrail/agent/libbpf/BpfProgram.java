@@ -82,7 +82,12 @@ public final class BpfProgram {
 
     /** Sets the function an fentry/fexit program attaches to (before load). */
     public void setAttachTarget(String function) {
-        int rc = lib.bpf_program__set_attach_target(prog, 0, function);
+        setAttachTarget(null, function);
+    }
+
+    /** Sets the BPF program (and its function) an fentry/fexit program attaches to (before load). */
+    public void setAttachTarget(LoadedProgram target, String function) {
+        int rc = lib.bpf_program__set_attach_target(prog, target == null ? 0 : target.fd(), function);
         if (rc != 0) {
             throw new LibBpfException("set attach target " + function + " of " + name(), -rc);
         }

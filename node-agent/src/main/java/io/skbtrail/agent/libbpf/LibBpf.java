@@ -78,6 +78,12 @@ public interface LibBpf extends Library {
 
     int bpf_enable_stats(int type);
 
+    int bpf_prog_get_next_id(int startId, Pointer nextId);
+
+    int bpf_prog_get_fd_by_id(int id);
+
+    int bpf_map__reuse_fd(Pointer map, int fd);
+
     final class Holder {
         private Holder() {}
 

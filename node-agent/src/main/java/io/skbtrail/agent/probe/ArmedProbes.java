@@ -21,6 +21,7 @@ public final class ArmedProbes implements AutoCloseable {
 
     private final String backend;
     private final BpfObject object;
+    private final List<AutoCloseable> extras;
     private final List<BpfLink> links;
     private final List<BpfProgram> programs;
     private final List<String> attached;
@@ -34,12 +35,13 @@ public final class ArmedProbes implements AutoCloseable {
     private FilterSpec filter;
     private CaptureSpec capture;
 
-    ArmedProbes(String backend, BpfObject object, List<BpfLink> links, List<BpfProgram> programs,
+    ArmedProbes(String backend, BpfObject object, List<AutoCloseable> extras, List<BpfLink> links, List<BpfProgram> programs,
             List<String> attached, List<Disabled> disabled, RingBuffer ring, ProbeConfig config,
             KernelCounters counters, BpfMap skbState, EventDecoder.ProbePoints probePoints, int pcapFlags,
             FilterSpec filter, CaptureSpec capture) {
         this.backend = backend;
         this.object = object;
+        this.extras = extras;
         this.links = new ArrayList<>(links);
         this.programs = programs;
         this.attached = attached;
@@ -141,8 +143,21 @@ public final class ArmedProbes implements AutoCloseable {
             // detaching stops the probes anyway
         }
         Links.closeAll(links, progress);
+        closeQuietly(extras);
         ring.close();
         object.close();
+    }
+
+    /** Closes the objects of traced tc/XDP programs (after their links). */
+    static void closeQuietly(List<AutoCloseable> objects) {
+        for (AutoCloseable o : objects) {
+            try {
+                o.close();
+            } catch (Exception ignored) {
+                // unloading cannot fail in a way we could act on
+            }
+        }
+        objects.clear();
     }
 
     @Override

@@ -23,7 +23,10 @@ public final class ProbeLoader {
 
     /** What to load and how to attach it. */
     public record Request(String backend, byte[] elf, List<String> programs, AttachPlan plan,
-            List<ArmedProbes.Disabled> disabled, EventDecoder.ProbePoints probePoints, DropFunctions dropFunctions) {}
+            List<ArmedProbes.Disabled> disabled, EventDecoder.ProbePoints probePoints, DropFunctions dropFunctions,
+            BpfProgramTracer.Targets bpfPrograms) {
+
+    }
 
     /**
      * Addresses of the functions whose arguments carry a drop reason (kprobe backends), 0 if absent.
@@ -35,14 +38,19 @@ public final class ProbeLoader {
     /**
      * Loads {@code request.programs()} (the others are not loaded) and attaches them with the plan.
      */
-    public static ArmedProbes load(Request request, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
-            Path kernelBtf, Consumer<String> progress, BooleanSupplier cancelled) {
+    public static ArmedProbes load(Request request, ProbeOptions options, Consumer<String> progress,
+            BooleanSupplier cancelled) {
+        CompiledFilter pcap = options.pcap();
+        FilterSpec filter = options.filter();
+        CaptureSpec capture = options.capture();
+        Path kernelBtf = options.kernelBtf();
         String backend = request.backend();
         List<String> programs = request.programs();
         ElfImage elf = new ElfImage(request.elf());
         int pcapFlags = FilterInjector.inject(elf, pcap);
         BpfObject object = BpfObject.open(elf.bytes(), "skbtrail", kernelBtf);
         List<BpfLink> links = new ArrayList<>();
+        List<AutoCloseable> extras = new ArrayList<>();
         RingBuffer ring = null;
         try {
             List<BpfProgram> loaded = new ArrayList<>();
@@ -60,15 +68,19 @@ public final class ProbeLoader {
             int cpus = Cpus.possible();
             ProbeConfig config = new ProbeConfig(object.map("config"), cpus, request.dropFunctions());
             config.write(filter, capture, pcapFlags, false);
-            List<String> attached = request.plan().attach(object, links, progress, cancelled);
+            List<String> attached = new ArrayList<>(request.plan().attach(object, links, progress, cancelled));
+            if (request.bpfPrograms() != null && request.bpfPrograms().any()) {
+                attached.addAll(BpfProgramTracer.attach(object, pcap, request.bpfPrograms(), links, extras, progress));
+            }
             progress.accept("attached " + attached.size() + " probes");
             BpfMap events = object.map("events");
             ring = new RingBuffer(events, capture.ringBytes());
-            return new ArmedProbes(backend, object, links, loaded, attached, request.disabled(), ring, config,
+            return new ArmedProbes(backend, object, extras, links, loaded, attached, request.disabled(), ring, config,
                     new KernelCounters(object.map("counters"), cpus), object.map("skb_state"),
                     request.probePoints(), pcapFlags, filter, capture);
         } catch (RuntimeException e) {
             Links.closeAll(links, progress);
+            ArmedProbes.closeQuietly(extras);
             if (ring != null) {
                 ring.close();
             }

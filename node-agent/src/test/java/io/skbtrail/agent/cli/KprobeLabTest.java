@@ -81,6 +81,27 @@ class KprobeLabTest {
     }
 
     @Test
+    void tcAndXdpProgramsAreTraced() throws Exception {
+        String fixture = java.nio.file.Path.of(getClass().getResource("/bpf/pass.bpf.o").toURI()).toString();
+        try (NetnsLab lab = new NetnsLab()) {
+            String a = lab.host("a");
+            String b = lab.host("b");
+            NetnsLab.End[] ends = lab.link(a, b, 21);
+            String dev = ends[1].ifname();
+            NetnsLab.exec(b, "ip link set dev " + dev + " xdp obj " + fixture + " sec xdp"
+                    + " && tc qdisc add dev " + dev + " clsact"
+                    + " && tc filter add dev " + dev + " ingress bpf da obj " + fixture + " sec tc");
+            TraceOutput out = traceWhile(() -> NetnsLab.tryExec(a, "echo bpf > /dev/udp/" + ends[1].ipv4() + "/9983"),
+                    "--filter-trace-tc", "--filter-trace-xdp", "udp and dst port 9983");
+            for (String program : List.of("xdp:xdp_pass", "tc:tc_pass")) {
+                assertTrue(out.any(e -> e.func().equals(program) && e.probeType() == Event.ProbeType.FENTRY
+                        && dev.equals(e.iface()) && TraceOutput.to(ends[1].ipv4(), 9983).test(e)),
+                        program + " on " + dev + ":\n" + out.describe());
+            }
+        }
+    }
+
+    @Test
     void receiveFilteringOnARealNicDriver() throws Exception {
         List<String> nics = Shell.run("for n in /sys/class/net/*; do [ \"$(basename $(readlink -f $n/device/driver"
                 + " 2>/dev/null) 2>/dev/null)\" = virtio_net ] && basename $n; done; true").lines().toList();

@@ -8,15 +8,12 @@ import io.skbtrail.agent.libbpf.BpfObject;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.AttachCancelledException;
 import io.skbtrail.agent.probe.BpfObjects;
-import io.skbtrail.agent.probe.CaptureSpec;
 import io.skbtrail.agent.probe.CloneFollowing;
-import io.skbtrail.agent.probe.FilterSpec;
+import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.ProbeLoader;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
 import io.skbtrail.agent.probe.tracepoint.TracepointCatalog;
-import io.skbtrail.filter.CompiledFilter;
 import io.skbtrail.protocol.Event;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -82,8 +79,9 @@ public final class KprobeBackend {
      * @throws NoFunctionException when --filter-func leaves no function to probe
      */
     public static ArmedProbes arm(Kind kind, KernelBtf btf, Kallsyms kallsyms, TraceableFunctions traceable,
-            CompiledFilter pcap, FilterSpec filter, CaptureSpec capture, Path kernelBtfPath, Pattern filterFunc,
-            boolean followClones, Consumer<String> progress, BooleanSupplier cancelled) {
+            ProbeOptions options, Consumer<String> progress, BooleanSupplier cancelled) {
+        Pattern filterFunc = options.filterFunc();
+        boolean followClones = options.followClones();
         SkbFunctionSelection.Selection selection = SkbFunctionSelection.select(btf.skbFunctions(), traceable,
                 kallsyms, filterFunc);
         if (selection.targets().isEmpty()) {
@@ -114,8 +112,8 @@ public final class KprobeBackend {
                             : KprobeAttacher.attach(object, kind.programPrefix, selection.targets(), links, p, c));
                     return attached;
                 },
-                List.of(), probePoints(kind, kallsyms), dropFunctions(kallsyms));
-        return ProbeLoader.load(request, pcap, filter, capture, kernelBtfPath, progress, cancelled);
+                List.of(), probePoints(kind, kallsyms), dropFunctions(kallsyms), options.bpfPrograms());
+        return ProbeLoader.load(request, options, progress, cancelled);
     }
 
     private static List<String> attachMulti(BpfObject object, Map<Integer, List<SkbFunctionSelection.Target>> byPosition,

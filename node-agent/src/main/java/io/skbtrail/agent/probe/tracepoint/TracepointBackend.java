@@ -7,11 +7,9 @@ import io.skbtrail.agent.libbpf.BpfLink;
 import io.skbtrail.agent.libbpf.BpfObject;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.BpfObjects;
-import io.skbtrail.agent.probe.CaptureSpec;
 import io.skbtrail.agent.probe.CloneFollowing;
-import io.skbtrail.agent.probe.FilterSpec;
+import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.ProbeLoader;
-import io.skbtrail.filter.CompiledFilter;
 import io.skbtrail.protocol.Event;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,9 +67,10 @@ public final class TracepointBackend {
      *
      * @param progress told about each step, for the terminal
      */
-    public static ArmedProbes arm(KernelBtf btf, CompiledFilter pcap, FilterSpec filter, CaptureSpec capture,
-            java.nio.file.Path kernelBtfPath, Pattern filterFunc, boolean followClones, Consumer<String> progress,
+    public static ArmedProbes arm(KernelBtf btf, ProbeOptions options, Consumer<String> progress,
             BooleanSupplier cancelled) {
+        Pattern filterFunc = options.filterFunc();
+        boolean followClones = options.followClones();
         Selection selection = select(btf);
         List<TracepointCatalog.Tracepoint> chosen = selection.usable().stream()
                 .filter(tp -> filterFunc == null || filterFunc.matcher(tp.qualifiedName()).matches()
@@ -94,8 +93,8 @@ public final class TracepointBackend {
                         attached.addAll(CloneFollowing.attach(object, links));
                     }
                     return attached;
-                }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE);
-        return ProbeLoader.load(request, pcap, filter, capture, kernelBtfPath, progress, cancelled);
+                }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE, options.bpfPrograms());
+        return ProbeLoader.load(request, options, progress, cancelled);
     }
 
     /** Attaches the programs of these tracepoints; returns their names. */
