@@ -37,4 +37,10 @@ public interface LibC extends Library {
     String strerror(int errno);
 
     long syscall(long number, Object... args);
+
+    int RLIMIT_NOFILE = 7;
+
+    int getrlimit(int resource, long[] limit);
+
+    int setrlimit(int resource, long[] limit);
 }

@@ -3,6 +3,7 @@ package io.skbtrail.agent.probe.kprobe;
 import io.skbtrail.agent.libbpf.BpfLink;
 import io.skbtrail.agent.libbpf.BpfObject;
 import io.skbtrail.agent.libbpf.BpfProgram;
+import io.skbtrail.agent.libbpf.FileLimit;
 import io.skbtrail.agent.libbpf.LibBpfException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,10 @@ final class KprobeAttacher {
 
     static List<String> attach(BpfObject object, String programPrefix, List<SkbFunctionSelection.Target> targets,
             List<BpfLink> links, Consumer<String> progress, BooleanSupplier cancelled) {
+        if (!FileLimit.ensure(targets.size() + 4096L)) {
+            progress.accept("could not raise the open-file limit for " + targets.size() + " kprobes; if attaching"
+                    + " fails with EMFILE, raise it (ulimit -n " + (targets.size() + 4096) + ")");
+        }
         List<String> attached = Collections.synchronizedList(new ArrayList<>());
         List<String> refused = Collections.synchronizedList(new ArrayList<>());
         List<BpfLink> made = Collections.synchronizedList(links);
