@@ -112,6 +112,10 @@ static __always_inline void locate_packet(struct sk_buff *skb, u8 hook, u16 dev_
 			 * receive, before the network header offset is set, the header the driver pulled. */
 			start = head + mac;
 			v->l2 = true;
+		} else if (network && ether && data + ETH_HLEN == head + network) {
+			/* On transmit, before __dev_queue_xmit resets the mac header: the neighbour
+			 * layer pushed the Ethernet header right before the network header. */
+			v->l2 = true;
 		} else if (network) {
 			start = head + network;
 		} else {

@@ -15,7 +15,7 @@ public enum TestBackend {
     static final String SCENARIO_FUNCTIONS = "ip_rcv|ipv6_rcv|arp_rcv|__dev_queue_xmit|dev_hard_start_xmit"
             + "|nf_hook_slow|kfree_skb_reason|sk_skb_reason_drop|__kfree_skb|consume_skb|ip_local_deliver"
             + "|ip_forward|ip_output|ip_finish_output2|ip6_output|tcp_v4_rcv|tcp_v6_rcv|udp_rcv|__udp4_lib_rcv"
-            + "|veth_xmit|__netif_rx|netif_rx|skb_clone|packet_rcv|tcp_transmit_skb|__tcp_transmit_skb|napi_gro_receive";
+            + "|veth_xmit|__netif_rx|netif_rx|skb_clone|packet_rcv|tpacket_rcv|tcp_transmit_skb|__tcp_transmit_skb|napi_gro_receive";
 
     private final String flag;
 
@@ -56,6 +56,11 @@ public enum TestBackend {
     /** Where a received packet of this protocol ("ip", "ipv6", "arp") enters the stack. */
     public String receivePoint(String protocol) {
         return isKprobe() ? protocol + "_rcv" : "net:netif_receive_skb";
+    }
+
+    /** Where a received IPv4 packet is handed to the local stack, whichever receive path (list or not) it took. */
+    public String deliverPoint() {
+        return isKprobe() ? "ip_local_deliver" : "net:netif_receive_skb";
     }
 
     /** Whether agents run inside the test's JVM (the lab: a JVM start costs seconds under emulation). */
