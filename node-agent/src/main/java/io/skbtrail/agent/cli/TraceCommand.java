@@ -129,7 +129,9 @@ final class TraceCommand {
         WallClock clock = new WallClock();
         EventDecoder decoder = new EventDecoder(BpfProgramTracer.naming(probes.probePoints(),
                         address -> kallsyms.exact(address).orElse(null)),
-                address -> kallsyms.nearest(address).map(TraceCommand::symbolName).orElse(null),
+                // Bare names, module or not: the same function reads the same on every host, whether
+                // its kernel built it in or as a module.
+                address -> kallsyms.nearest(address).map(Symbol::name).orElse(null),
                 dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
         try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {
             TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
@@ -151,10 +153,6 @@ final class TraceCommand {
                 err.println("skbtrail-agent: " + Summaries.oneLine(summary));
             }
         }
-    }
-
-    private static String symbolName(Symbol symbol) {
-        return symbol.module() == null ? symbol.name() : symbol.name() + " [" + symbol.module() + "]";
     }
 
     private static CompiledFilter compile(String expression) {
