@@ -386,7 +386,8 @@ static __always_inline struct scratch *enter(struct config **cfg)
 
 /*
  * Entry of every probe. net_dev_xmit (HOOK_XMIT_DONE) passes the device and length it reports,
- * because its skb must not be read; other hooks pass NULL and 0.
+ * because its skb must not be read; other hooks pass NULL and 0. For HOOK_XDP the pointer is an
+ * XDP program's struct xdp_buff.
  */
 static __always_inline int handle_hit(void *ctx, struct sk_buff *skb, struct net_device *dev, u32 len,
 				      struct hit h)
@@ -401,6 +402,8 @@ static __always_inline int handle_hit(void *ctx, struct sk_buff *skb, struct net
 		return 0;
 	if (h.hook == HOOK_XMIT_DONE)
 		trace_xmit_done(cfg, &s->ev, (u64)skb, dev, len, &h);
+	else if (h.hook == HOOK_XDP)
+		trace_xdp(cfg, &s->ev, (struct xdp_buff *)skb, &h);
 	else
 		trace_skb(ctx, cfg, &s->ev, skb, &h);
 	s->busy = 0;
@@ -412,19 +415,11 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, struct hit
 	return handle_hit(ctx, skb, NULL, 0, h);
 }
 
+/* XDP programs' frames enter through handle_hit as well; the pointer is a struct xdp_buff. */
 static __always_inline int handle_xdp(struct xdp_buff *xdp, struct hit h)
 {
-	struct config *cfg;
-	struct scratch *s;
-
-	if (!xdp)
-		return 0;
-	s = enter(&cfg);
-	if (!s)
-		return 0;
-	trace_xdp(cfg, &s->ev, xdp, &h);
-	s->busy = 0;
-	return 0;
+	h.hook = HOOK_XDP;
+	return handle_hit(NULL, (struct sk_buff *)xdp, NULL, 0, h);
 }
 
 #endif

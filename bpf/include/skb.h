@@ -43,6 +43,7 @@ enum hook {
 	HOOK_FREE,      /* kfree_skb / consume_skb: like HOOK_ANY, and the skb's life ends */
 	HOOK_XMIT_DONE, /* net_dev_xmit: the skb may be freed already, only its address is used */
 	HOOK_FUNC,      /* a kernel function (kprobe backends): like HOOK_ANY */
+	HOOK_XDP,       /* an XDP program's frame (no skb yet) */
 };
 
 /* Where the packet's bytes are and how many can be read. */

@@ -6,9 +6,8 @@
  * kprobe.multi link per position, Linux 5.18+ with CONFIG_FPROBE). Function arguments are plain
  * numbers here, so the skb is read with bpf_probe_read_kernel (SKB_PROBE_READ).
  *
- * The free tracepoints are attached too: they end an skb's life in the packet id table and carry
- * the drop reason on kernels where the drop functions are inlined.
- * Probe ids of the tracepoint programs follow io/skbtrail/agent/probe/tracepoint/TracepointCatalog.
+ * The free tracepoints are attached too (free_tracepoints.h): they end an skb's life in the packet id
+ * table and carry the drop reason on kernels where the drop functions are inlined.
  */
 #define SKB_PROBE_READ 1
 #include "../include/handler.h"
@@ -77,36 +76,4 @@ KPROBE_AT(3)
 KPROBE_AT(4)
 KPROBE_AT(5)
 
-/* Free tracepoints, as in tracepoint.bpf.c (probe ids 10 to 13). */
-SEC("tp_btf/kfree_skb")
-int tp_kfree_skb(u64 *ctx)
-{
-	struct hit h = { .probe_id = 10, .hook = HOOK_FREE, .location = ctx[1],
-			 .drop_reason = (u32)ctx[2] };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-SEC("tp_btf/kfree_skb")
-int tp_kfree_skb_noreason(u64 *ctx)
-{
-	struct hit h = { .probe_id = 11, .hook = HOOK_FREE, .location = ctx[1] };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-SEC("tp_btf/consume_skb")
-int tp_consume_skb(u64 *ctx)
-{
-	struct hit h = { .probe_id = 12, .hook = HOOK_FREE, .location = ctx[1] };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-SEC("tp_btf/consume_skb")
-int tp_consume_skb_noloc(u64 *ctx)
-{
-	struct hit h = { .probe_id = 13, .hook = HOOK_FREE };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
+#include "../include/free_tracepoints.h"

@@ -51,36 +51,8 @@ int tp_net_dev_xmit(u64 *ctx)
 			  HIT(9, HOOK_XMIT_DONE));
 }
 
-/* kfree_skb(skb, location, reason[, rx_sk]) since 5.17; the reason is an enum skb_drop_reason. */
-SEC("tp_btf/kfree_skb")
-int tp_kfree_skb(u64 *ctx)
-{
-	struct hit h = { .probe_id = 10, .hook = HOOK_FREE, .location = ctx[1],
-			 .drop_reason = (u32)ctx[2] };
+#include "../include/free_tracepoints.h"
 
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-/* kfree_skb(skb, location) before 5.17. */
-SEC("tp_btf/kfree_skb")
-int tp_kfree_skb_noreason(u64 *ctx)
-{
-	struct hit h = { .probe_id = 11, .hook = HOOK_FREE, .location = ctx[1] };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-/* consume_skb(skb, location) since 6.3. */
-SEC("tp_btf/consume_skb")
-int tp_consume_skb(u64 *ctx)
-{
-	struct hit h = { .probe_id = 12, .hook = HOOK_FREE, .location = ctx[1] };
-
-	return handle_skb(ctx, (struct sk_buff *)ctx[0], h);
-}
-
-/* consume_skb(skb) before 6.3. */
-SKB_TRACEPOINT(13, consume_skb, tp_consume_skb_noloc, 0, HOOK_FREE)
 SKB_TRACEPOINT(14, skb_copy_datagram_iovec, tp_skb_copy_datagram_iovec, 0, HOOK_ANY)
 SOCK_TRACEPOINT(15, tcp_retransmit_skb, tp_tcp_retransmit_skb, 0, 1, HOOK_ANY)
 SOCK_TRACEPOINT(16, tcp_send_reset, tp_tcp_send_reset, 0, 1, HOOK_ANY)
