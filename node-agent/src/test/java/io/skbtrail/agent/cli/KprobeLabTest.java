@@ -53,6 +53,33 @@ class KprobeLabTest {
     }
 
     @Test
+    void ctrlCDuringAttachLeavesNothingAttached() throws Exception {
+        assumeTrue(BACKEND == TestBackend.KPROBE, "one kprobe per function: the attach that takes long enough");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cancel");
+        StopSignal stop = new StopSignal();
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8);
+        int[] exit = {-1};
+        Thread agent = new Thread(() -> exit[0] = Main.trace(new String[] {"--backend", "kprobe", "--output-file",
+                dir.resolve("out").toString(), "udp"}, err, stop));
+        agent.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!said.toString().contains("attaching kprobes:") && System.nanoTime() < deadline && agent.isAlive()) {
+            Thread.sleep(20);
+        }
+        assertTrue(said.toString().contains("attaching kprobes:"), said.toString());
+        stop.request();
+        agent.join(120_000);
+        assertEquals(0, exit[0], said.toString());
+        assertTrue(said.toString().contains("stopped while attaching"), said.toString());
+        long wait = System.nanoTime() + 10_000_000_000L;
+        while (Shell.run("bpftool prog show").contains("kprobe_skb_") && System.nanoTime() < wait) {
+            Thread.sleep(100);
+        }
+        assertFalse(Shell.run("bpftool prog show").contains("kprobe_skb_"), "nothing left attached");
+    }
+
+    @Test
     void trackSkbFollowsAClone() throws Exception {
         try (NetnsLab lab = new NetnsLab()) {
             String a = lab.host("a");

@@ -111,6 +111,13 @@ class TraceAccountingKernelTest {
     }
 
     @Test
+    void filterFuncMatchingNothingIsAUsageError() throws Exception {
+        Shell.Result r = AgentProcess.runToExit("trace", "--backend", "tracepoint", "--filter-func", "no_such_probe", "udp");
+        assertEquals(2, r.exit(), r.output());
+        assertTrue(r.output().contains("--filter-func no_such_probe matches no"), r.output());
+    }
+
+    @Test
     void malformedFilterIsAUsageError() throws Exception {
         Shell.Result r = AgentProcess.runToExit("trace", "tcp and dst port");
         assertEquals(2, r.exit(), r.output());
