@@ -24,12 +24,24 @@ public final class BackendProbe {
         }
     }
 
+    /** What the kernel allows does not change while it runs: probed once per JVM. */
+    private static volatile Result cached;
+
     private BackendProbe() {}
 
     /**
      * @param kprobeMultiTarget address of {@link #TARGET} (kallsyms), 0 if unknown
      */
     public static Result run(long kprobeMultiTarget) {
+        Result result = cached;
+        if (result == null) {
+            result = probe(kprobeMultiTarget);
+            cached = result;
+        }
+        return result;
+    }
+
+    private static Result probe(long kprobeMultiTarget) {
         Check kprobes = HostFeatures.kprobes();
         Check kprobe = kprobes.available() ? attempt("kprobe", "probe_kprobe", p -> p.attachKprobe(TARGET).close())
                 : Check.missing("kprobe", kprobes.reason());
