@@ -57,7 +57,7 @@ run_vm() {
     -virtfs local,path="$SKBTRAIL_LAB_OUT",mount_tag=labout,security_model=none,multidevs=remap \
     -netdev hubport,id=p1,hubid=0 -device virtio-net-pci,netdev=p1,romfile= \
     -netdev hubport,id=p2,hubid=0 -device virtio-net-pci,netdev=p2,romfile= \
-    -append "console=ttyS0 quiet loglevel=0 panic=-1 lab.ctl=$run/share lab.out=$SKBTRAIL_LAB_OUT lab.moddir=$kroot/lib/modules/$release" \
+    -append "console=ttyS0 quiet loglevel=0 panic=-1 lab.ctl=$run/share lab.out=$SKBTRAIL_LAB_OUT lab.moddir=$kroot/lib/modules/$release lab.repo=$root" \
     < /dev/null > "$run/qemu.log" 2>&1 &
   qemu_pid=$!
   qemu_rc=0
