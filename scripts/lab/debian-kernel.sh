@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/kernel-lab: host packages, and the Debian bookworm kernel package for the lab
 # (looked up with apt, downloaded once into $lab_dir/cache, extracted with its module index).
 
@@ -129,11 +130,13 @@ extract_deb() {
 prune_old_kernels() {
   local kernel=$1 keep=${kpkg}_$kversion dir
   for dir in "$lab_dir/$kernel"/linux-image-*; do
-    [ -d "$dir" ] && [ "$(basename "$dir")" != "$keep" ] || continue
-    flock -n -x "$lab_dir/$kernel/in-use.lock" rm -rf "$dir" && log "removed old $(basename "$dir")"
+    if [ -d "$dir" ] && [ "$(basename "$dir")" != "$keep" ] &&
+      flock -n -x "$lab_dir/$kernel/in-use.lock" rm -rf "$dir"; then
+      log "removed old $(basename "$dir")"
+    fi
   done
   for dir in "$lab_dir/cache"/*.deb; do
-    [ -f "$dir" ] && [ "$(basename "$dir")" != "${keep}_amd64.deb" ] || continue
+    [ "$(basename "$dir")" != "${keep}_amd64.deb" ] || continue
     case $kernel:$(basename "$dir") in
       6.1:linux-image-6.1.0-*) rm -f "$dir" ;;
       6.12:linux-image-6.12.*) rm -f "$dir" ;;

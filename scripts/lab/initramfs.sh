@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/kernel-lab: the guest's initramfs (busybox, scripts/lab/init, and the modules
 # listed in scripts/lab/modules with their dependencies, decompressed for busybox insmod).
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/kernel-lab: boots the lab guest under QEMU and runs one command in it.
 
 # Variables passed from the caller to the command: basics, Java and Maven settings, SKBTRAIL_*.
@@ -21,7 +22,7 @@ write_guest_command() {
 
 # run_vm VMLINUZ INITRD COMMAND...: boots the guest, streams the command's stdout and stderr to
 # ours, and sets $guest_rc to its exit status (empty if the guest never reported one: a panic, a
-# timeout or a QEMU failure). Uses $kernel, $kdir, $kroot, $release and $timeout.
+# timeout or a QEMU failure). Uses $kernel, $kroot, $release, $timeout and $tcg_threads.
 run_vm() {
   local vmlinuz=$1 initrd=$2
   shift 2
@@ -38,15 +39,19 @@ run_vm() {
   watch_console "$run/console" "$run/console.log" "$booted" "$run/ready" &
   readers+=($!)
 
-  log "booting $kernel ($release, TCG), timeout ${timeout} s"
+  log "booting $kernel ($release, TCG thread=$tcg_threads), timeout ${timeout} s"
   # TCG only: /dev/kvm on these hosts is KVM-PVM, which runs PVM-built kernels, not Debian's.
+  # thread=single runs both vCPUs on one host thread. thread=multi is about twice as fast on
+  # parallel work, but with QEMU 7.2 the JVM crashed (SIGSEGV or SIGILL in C1-compiled code, at
+  # or near a method's entry, which HotSpot patches while other threads may run it) in 4 of 5
+  # runs of a JUnit suite; 8 of 8 runs were clean with thread=single or -smp 1.
   # Each -virtfs is one 9p share: the host root (read-only; the guest overlays it with tmpfs),
   # the control directory with the command, and the results directory.
   # Two virtio-net NICs on QEMU's internal hub 0 give the guest a real NIC driver path with no
   # host networking; romfile= skips their iPXE boot ROMs.
   # panic=-1 with -no-reboot: a guest panic ends QEMU at once.
   timeout -k 10 "$timeout" qemu-system-x86_64 \
-    -accel "${SKBTRAIL_LAB_ACCEL:-tcg,thread=multi}" -cpu max -smp "${SKBTRAIL_LAB_SMP:-2}" -m 3G \
+    -accel tcg,thread="$tcg_threads" -cpu max -smp 2 -m 3G \
     -nographic -no-reboot -monitor none \
     -chardev file,id=console,path="$run/console" -serial chardev:console \
     -chardev file,id=stdout,path="$run/stdout" -serial chardev:stdout \
@@ -116,7 +121,8 @@ keep_run_logs() {
   run=""
 }
 
-# stop_vm: on our own interrupt, stop QEMU (through timeout, which passes the signal on).
+# stop_vm SIGNAL: on our own interrupt, stop QEMU (through timeout, which passes it on).
 stop_vm() {
+  interrupted=$1
   [ -z "${qemu_pid:-}" ] || kill "$qemu_pid" 2> /dev/null || true
 }
