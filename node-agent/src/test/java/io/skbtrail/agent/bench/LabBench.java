@@ -83,12 +83,25 @@ public final class LabBench {
         return functionList(count);
     }
 
-    /** The same selection the agent made, for bpftrace: BTF ∩ available_filter_functions. */
+    /**
+     * The agent's selection (BTF ∩ available_filter_functions) less what a kprobe refuses: bpftrace gives
+     * up on its first refused probe, where the agent counts it and goes on. Refused: names several
+     * symbols share (kprobes by name are ambiguous there) and the kprobe blacklist.
+     */
     private static List<String> functionList(String ignored) throws Exception {
         io.skbtrail.agent.btf.KernelBtf btf = io.skbtrail.agent.btf.KernelBtf.load(Path.of("/sys/kernel/btf/vmlinux"));
         io.skbtrail.agent.probe.kprobe.TraceableFunctions traceable = io.skbtrail.agent.probe.kprobe.TraceableFunctions.load();
+        io.skbtrail.agent.ksym.Kallsyms kallsyms = io.skbtrail.agent.ksym.Kallsyms.load();
+        java.util.Set<String> blacklist = new java.util.HashSet<>();
+        Path list = Path.of("/sys/kernel/debug/kprobes/blacklist");
+        if (Files.isReadable(list)) {
+            Files.readAllLines(list).forEach(l -> blacklist.add(l.substring(l.lastIndexOf('\t') + 1).trim()));
+        }
         List<String> names = new ArrayList<>();
-        btf.skbFunctions().stream().filter(f -> traceable.contains(f.name(), f.module())).forEach(f -> names.add(f.name()));
+        btf.skbFunctions().stream()
+                .filter(f -> f.module() == null && traceable.contains(f.name(), null))
+                .filter(f -> kallsyms.addressesOf(f.name()).size() == 1 && !blacklist.contains(f.name()))
+                .forEach(f -> names.add(f.name()));
         return names;
     }
 
@@ -104,8 +117,17 @@ public final class LabBench {
         Process p = new ProcessBuilder("bpftrace", script.toString()).redirectErrorStream(true).start();
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
+        java.util.Deque<String> said = new java.util.ArrayDeque<>();
         while ((line = in.readLine()) != null && !line.equals("event")) {
-            // "Attaching N probes...", then events
+            said.addLast(line); // "Attaching N probes...", or why it gave up
+            if (said.size() > 5) {
+                said.removeFirst();
+            }
+        }
+        if (line == null) {
+            System.out.printf("| bpftrace 0.17 | kprobe | %d | failed: %s | – | – |%n", functions.size(),
+                    String.join(" ", said).replace('|', '/'));
+            return;
         }
         double firstEvent = (System.nanoTime() - started) / 1e9;
         long stopAt = System.nanoTime();
