@@ -112,7 +112,8 @@ public final class KprobeBackend {
                             : KprobeAttacher.attach(object, kind.programPrefix, selection.targets(), links, p, c));
                     return attached;
                 },
-                List.of(), probePoints(kind, kallsyms), dropFunctions(kallsyms), options.bpfPrograms());
+                List.of(), probePoints(kind, kallsyms), dropFunctions(kallsyms), options.bpfPrograms(),
+                program -> false);
         return ProbeLoader.load(request, options, progress, cancelled);
     }
 

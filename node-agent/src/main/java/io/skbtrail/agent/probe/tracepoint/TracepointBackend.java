@@ -93,7 +93,8 @@ public final class TracepointBackend {
                         attached.addAll(CloneFollowing.attach(object, links));
                     }
                     return attached;
-                }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE, options.bpfPrograms());
+                }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE, options.bpfPrograms(),
+                program -> program.startsWith("tp_"));
         return ProbeLoader.load(request, options, progress, cancelled);
     }
 
@@ -102,6 +103,9 @@ public final class TracepointBackend {
             List<BpfLink> links) {
         List<String> attached = new ArrayList<>();
         for (TracepointCatalog.Tracepoint tp : tracepoints) {
+            if (!object.program(tp.program()).autoload()) {
+                continue; // refused by the verifier, left out
+            }
             links.add(object.program(tp.program()).attach());
             attached.add(tp.qualifiedName());
         }
