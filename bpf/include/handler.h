@@ -90,6 +90,20 @@ static __always_inline u64 packet_id_of(u64 skb_addr, struct skb_state *st, bool
 	return fresh.packet_id;
 }
 
+/* The skb's entry in skb_state, or NULL if none or too old (then *existed says whether one was there). */
+static __always_inline struct skb_state *skb_state_of(const struct config *cfg, u64 skb_addr, u64 now,
+						      bool *existed)
+{
+	struct skb_state *st = bpf_map_lookup_elem(&skb_state, &skb_addr);
+
+	*existed = st != NULL;
+	if (st && now - st->last_ns > cfg->track_max_age_ns) {
+		count(COUNTER_TRACK_EXPIRED);
+		return NULL;
+	}
+	return st;
+}
+
 /* Rate cap, then the ring buffer; `matched` was counted by the caller. */
 static __always_inline void deliver(const struct config *cfg, struct event *ev, u64 now)
 {
@@ -194,12 +208,7 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 
 	if (cfg->flags & CFG_TRACK_SKB) {
 		now = bpf_ktime_get_ns();
-		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
-		st_existed = st != NULL;
-		if (st && now - st->last_ns > cfg->track_max_age_ns) {
-			count(COUNTER_TRACK_EXPIRED);
-			st = NULL;
-		}
+		st = skb_state_of(cfg, skb_addr, now, &st_existed);
 		tracked = st && st->tracked;
 	}
 
@@ -238,12 +247,7 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 
 	if (!(cfg->flags & CFG_TRACK_SKB)) {
 		now = bpf_ktime_get_ns();
-		st = bpf_map_lookup_elem(&skb_state, &skb_addr);
-		st_existed = st != NULL;
-		if (st && now - st->last_ns > cfg->track_max_age_ns) {
-			count(COUNTER_TRACK_EXPIRED);
-			st = NULL;
-		}
+		st = skb_state_of(cfg, skb_addr, now, &st_existed);
 	}
 	fill_common(ev, now, skb_addr, packet_id_of(skb_addr, st, st_existed, &v, h->hook, now), h);
 	ev->netns = netns;
