@@ -108,15 +108,6 @@ public final class RingBuffer implements AutoCloseable {
         return records;
     }
 
-    /** Bytes written by the kernel and not yet consumed. */
-    public long pending() {
-        return (long) LONG.getAcquire(producerPage, 0) - (long) LONG.getAcquire(consumerPage, 0);
-    }
-
-    public long capacity() {
-        return size;
-    }
-
     /** Waits up to {@code timeoutMs} for the kernel to signal new data; false on timeout. */
     public boolean await(int timeoutMs) {
         int n = libc.epoll_wait(epollFd, epollEvents, 1, timeoutMs);

@@ -108,18 +108,6 @@ public final class ArmedProbes implements AutoCloseable {
         return total;
     }
 
-    /** Sum of the kernel's run-time statistics of our programs (needs kernel.bpf_stats_enabled). */
-    public BpfProgram.Stats runStats() {
-        long time = 0;
-        long count = 0;
-        for (BpfProgram p : programs) {
-            BpfProgram.Stats s = p.stats();
-            time += s.runTimeNs();
-            count += s.runCount();
-        }
-        return new BpfProgram.Stats(time, count, 0, 0);
-    }
-
     /** Entries in the skb table now (for the eviction count). */
     public long trackedSkbs() {
         return skbState.countKeys(8);

@@ -14,8 +14,4 @@ public record CaptureSpec(
         boolean stack, boolean skbDump, int packetBytes, long rateLimit, int ringBytes, int trackedSkbs) {
 
     public static final int MAX_PACKET_BYTES = 256;
-
-    public static CaptureSpec defaults() {
-        return new CaptureSpec(false, false, 0, 200_000, 16 << 20, 65536);
-    }
 }

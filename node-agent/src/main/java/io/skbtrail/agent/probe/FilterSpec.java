@@ -14,8 +14,4 @@ import java.time.Duration;
  */
 public record FilterSpec(
         String pcap, long netns, long mark, long markMask, int ifindex, boolean trackSkb, Duration trackMaxAge) {
-
-    public static FilterSpec all() {
-        return new FilterSpec("", 0, 0, 0, 0, false, Duration.ofSeconds(10));
-    }
 }
