@@ -130,6 +130,76 @@ final class JsonFields {
         return Collections.unmodifiableList(strings);
     }
 
+    boolean bool(String name) {
+        Object value = get(name);
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        throw wrongType(name, "boolean", value);
+    }
+
+    /** The nested objects of an array field, each named by its index ({@code hello.backends[2]}). */
+    List<JsonFields> objectList(String name) {
+        Object value = get(name);
+        if (!(value instanceof List<?> items)) {
+            throw wrongType(name, "array of objects", value);
+        }
+        List<JsonFields> objects = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            objects.add(new JsonFields(pathOf(name) + "[" + i + "]", items.get(i)));
+        }
+        return objects;
+    }
+
+    /** An object whose keys are data, as an ordered map of name to string (labels, options). */
+    Map<String, String> stringMap(String name) {
+        JsonFields object = object(name);
+        Map<String, String> strings = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : object.fields.entrySet()) {
+            if (!(entry.getValue() instanceof String s)) {
+                throw new IllegalArgumentException(object.path + "." + JsonTree.quote(entry.getKey())
+                        + ": expected string, got " + typeName(entry.getValue()));
+            }
+            strings.put(entry.getKey(), s);
+        }
+        return Collections.unmodifiableMap(strings);
+    }
+
+    /** An array of integers, each in min..max. */
+    List<Long> longList(String name, long min, long max) {
+        Object value = get(name);
+        if (!(value instanceof List<?> items)) {
+            throw wrongType(name, "array of integers", value);
+        }
+        List<Long> longs = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof Long n) || n < min || n > max) {
+                throw new IllegalArgumentException(pathOf(name) + "[" + i + "]: expected integer in " + min + ".."
+                        + max + ", got " + describe(items.get(i)));
+            }
+            longs.add(n);
+        }
+        return Collections.unmodifiableList(longs);
+    }
+
+    /** Like {@link #nullableStringList} but JSON null is refused. */
+    List<String> stringList(String name) {
+        List<String> list = nullableStringList(name);
+        if (list == null) {
+            throw wrongType(name, "array of strings", null);
+        }
+        return list;
+    }
+
+    /** Like {@link #time} but JSON null gives null. */
+    Instant nullableTime(String name) {
+        if (fields.containsKey(name) && fields.get(name) == null) {
+            get(name);
+            return null;
+        }
+        return time(name);
+    }
+
     /**
      * The object as a map of name to non-negative integer, for objects whose keys are data (summary
      * {@code lost}).

@@ -63,6 +63,13 @@ final class UtcTimestamp {
         cachedSecond = second;
     }
 
+    /** The wire text of one time (allocates a formatter: for control frames, not per event). */
+    static String format(Instant time) {
+        StringBuilder sb = new StringBuilder(LENGTH);
+        new UtcTimestamp().append(sb, time);
+        return sb.toString();
+    }
+
     private void digits(int value, int at, int width) {
         for (int i = at + width - 1; i >= at; i--) {
             text[i] = (char) ('0' + value % 10);
