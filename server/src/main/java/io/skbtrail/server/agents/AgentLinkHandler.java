@@ -1,0 +1,213 @@
+package io.skbtrail.server.agents;
+
+import io.skbtrail.protocol.AgentFrame;
+import io.skbtrail.protocol.EventBatch;
+import io.skbtrail.protocol.LinkJson;
+import io.skbtrail.protocol.LinkJsonParser;
+import io.skbtrail.protocol.ServerFrame;
+import io.skbtrail.server.events.EventIngest;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The server end of the agent link ({@code /api/agent/link}). The first frame must be a hello; then
+ * control frames and event batches in any order. Every frame is validated; a frame that breaks the
+ * protocol closes this link (1008, with the reason) and is logged, and nothing it carried is stored.
+ * Batches are stored before they are acknowledged, on the link's own thread, so a slow database slows
+ * the agent down (its buffer absorbs it) instead of piling up in the server.
+ */
+@Component
+public class AgentLinkHandler extends TextWebSocketHandler {
+    private static final Logger log = LoggerFactory.getLogger(AgentLinkHandler.class);
+
+    static final String TOKEN_ID = "skbtrail.agentTokenId";
+    static final String TOKEN = "skbtrail.agentToken";
+    private static final int HEARTBEAT_MILLIS = 1000;
+    private static final long SILENT_LINK_MS = 30_000;
+    /** Cap on one record line in a batch: a 64 KiB skb dump plus headroom. */
+    private static final int MAX_RECORD_LINE = 256 * 1024;
+
+    private final AgentRegistry registry;
+    private final HostService hosts;
+    private final EventIngest ingest;
+    private final AgentEvents sessions;
+    private final Map<String, AgentConnection> bySocket = new ConcurrentHashMap<>();
+    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+
+    AgentLinkHandler(AgentRegistry registry, HostService hosts, EventIngest ingest, AgentEvents sessions) {
+        this.registry = registry;
+        this.hosts = hosts;
+        this.ingest = ingest;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession socket) {
+        openedAt.put(socket.getId(), System.currentTimeMillis());
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+        String text = message.getPayload();
+        AgentConnection agent = bySocket.get(socket.getId());
+        try {
+            if (agent == null) {
+                hello(socket, LinkJsonParser.agentFrame(text));
+                return;
+            }
+            agent.seen();
+            if (EventBatch.isBatch(text)) {
+                batch(agent, EventBatch.parse(text, MAX_RECORD_LINE));
+            } else {
+                control(agent, LinkJsonParser.agentFrame(text));
+            }
+        } catch (ProtocolViolation | IllegalArgumentException e) {
+            String who = agent != null ? "agent " + agent.name() : "unnamed agent from " + socket.getRemoteAddress();
+            log.warn("{}: {}; closing the link", who, e.getMessage());
+            close(socket, CloseStatus.POLICY_VIOLATION.withReason(shorten(e.getMessage())));
+        }
+    }
+
+    private void hello(WebSocketSession socket, AgentFrame frame) {
+        if (!(frame instanceof AgentFrame.Hello hello)) {
+            throw new ProtocolViolation("first frame must be a hello, got " + frame.getClass().getSimpleName());
+        }
+        AgentNames.check(hello.name());
+        if (hello.protocol() != LinkJson.PROTOCOL) {
+            reject(socket, "agent speaks link protocol " + hello.protocol() + ", this server speaks "
+                    + LinkJson.PROTOCOL + ": upgrade the older side");
+            return;
+        }
+        io.skbtrail.server.agents.AgentToken token = (io.skbtrail.server.agents.AgentToken) socket.getAttributes().get(TOKEN);
+        if (!token.allowsHost(hello.name())) {
+            reject(socket, "this token is for host \"" + token.getHostName() + "\", not \"" + hello.name() + "\"");
+            return;
+        }
+        WebSocketSession decorated = new ConcurrentWebSocketSessionDecorator(socket, 10_000, 16 << 20);
+        HostService.Registration registration = hosts.hello(hello, token.getId());
+        AgentConnection agent = new AgentConnection(decorated, registration.host().getId(), hello, token.getId());
+        if (registry.register(agent).isPresent()) {
+            reject(socket, "an agent named \"" + hello.name() + "\" is already connected; names must be unique");
+            return;
+        }
+        bySocket.put(socket.getId(), agent);
+        agent.send(new ServerFrame.Welcome(agent.hostId(), registration.ackedSeq(), HEARTBEAT_MILLIS));
+        log.info("agent {} connected from {} (host {}, kernel {}, backend {}, {}; resending after batch {})",
+                hello.name(), socket.getRemoteAddress(), agent.hostId(), hello.kernel(), hello.backend(),
+                registration.restarted() ? "restarted agent process" : "same agent process", registration.ackedSeq());
+        for (int i = 0; i < 3; i++) {
+            agent.ping();
+        }
+        sessions.connected(agent, registration.restarted());
+    }
+
+    private void batch(AgentConnection agent, EventBatch batch) {
+        EventIngest.Stored stored = ingest.store(agent.hostId(), agent.hello().incarnation(), batch);
+        agent.send(new ServerFrame.Ack(batch.seq()));
+        if (stored.duplicate()) {
+            return;
+        }
+        agent.rate().add(stored.events());
+        if (batch.end() != null) {
+            sessions.ended(agent, batch.session(), batch.end());
+        }
+    }
+
+    private void control(AgentConnection agent, AgentFrame frame) {
+        if (frame instanceof AgentFrame.Pong pong) {
+            agent.pong(pong);
+        } else if (frame instanceof AgentFrame.Heartbeat heartbeat) {
+            agent.heartbeat(heartbeat);
+        } else if (frame instanceof AgentFrame.Armed armed) {
+            sessions.armed(agent, armed);
+        } else if (frame instanceof AgentFrame.ArmFailed failed) {
+            sessions.armFailed(agent, failed);
+        } else {
+            throw new ProtocolViolation("a second hello on one link");
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        openedAt.remove(socket.getId());
+        AgentConnection agent = bySocket.remove(socket.getId());
+        if (agent == null) {
+            return;
+        }
+        registry.remove(agent);
+        String why = status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()
+                ? "a frame exceeded the size limit" : status.toString();
+        log.info("agent {} disconnected: {}", agent.name(), why);
+        hosts.disconnected(agent.hostId(), agent.lastSeen());
+        sessions.disconnected(agent);
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable error) {
+        AgentConnection agent = bySocket.get(socket.getId());
+        log.info("agent {}: transport error: {}", agent == null ? socket.getRemoteAddress() : agent.name(),
+                error.getMessage());
+    }
+
+    /** Clock probes, silent-link detection and persisting what the hosts table shows. */
+    @Scheduled(fixedDelay = 2000)
+    void tick() {
+        long now = System.currentTimeMillis();
+        for (AgentConnection agent : registry.all()) {
+            if (now - agent.lastSeen().toEpochMilli() > SILENT_LINK_MS) {
+                log.warn("agent {}: nothing received for {} s; closing the link", agent.name(), SILENT_LINK_MS / 1000);
+                agent.close(CloseStatus.SESSION_NOT_RELIABLE);
+                continue;
+            }
+            agent.ping();
+            hosts.refresh(agent.hostId(), agent.lastSeen(), agent.clockEstimate());
+        }
+        openedAt.forEach((id, at) -> {
+            if (now - at > 10_000 && !bySocket.containsKey(id)) {
+                openedAt.remove(id);
+                log.warn("agent link {}: no hello within 10 s", id);
+            }
+        });
+    }
+
+    private void reject(WebSocketSession socket, String reason) {
+        log.warn("agent from {} refused: {}", socket.getRemoteAddress(), reason);
+        try {
+            socket.sendMessage(new TextMessage(LinkJson.encode(new ServerFrame.Reject(reason))));
+        } catch (IOException e) {
+            log.debug("reject: {}", e.getMessage());
+        }
+        close(socket, CloseStatus.POLICY_VIOLATION.withReason(shorten(reason)));
+    }
+
+    private static void close(WebSocketSession socket, CloseStatus status) {
+        try {
+            socket.close(status);
+        } catch (IOException e) {
+            log.debug("close: {}", e.getMessage());
+        }
+    }
+
+    /** A close reason must fit in a control frame (123 bytes). */
+    private static String shorten(String reason) {
+        return reason.length() <= 100 ? reason : reason.substring(0, 97) + "...";
+    }
+
+    /** A frame that is valid JSON but breaks the protocol. */
+    public static final class ProtocolViolation extends RuntimeException {
+        public ProtocolViolation(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.skbtrail.server.events;
+
+import io.skbtrail.protocol.Event;
+import io.skbtrail.protocol.EventBatch;
+import io.skbtrail.protocol.EventJson;
+import io.skbtrail.protocol.LossRecord;
+import io.skbtrail.protocol.SummaryRecord;
+import io.skbtrail.protocol.WireRecord;
+import io.skbtrail.server.agents.AgentLinkHandler;
+import io.skbtrail.server.agents.Clocks;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Stores event batches: the events with COPY, the session's counters, and the agent's batch number, all in
+ * one transaction, so a batch is stored exactly once however often an agent resends it.
+ */
+@Service
+public class EventIngest {
+    private static final Logger log = LoggerFactory.getLogger(EventIngest.class);
+
+    /** @param duplicate the batch was stored before (a resend): nothing was written */
+    public record Stored(boolean duplicate, int events) {}
+
+    private final DataSource dataSource;
+
+    EventIngest(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a value the database would refuse
+     * @throws AgentLinkHandler.ProtocolViolation for a batch of a session the host was never asked to trace
+     */
+    public Stored store(long hostId, String incarnation, EventBatch batch) {
+        BatchRows rows = BatchRows.of(batch, hostId);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Stored stored = store(c, hostId, incarnation, batch, rows);
+                c.commit();
+                return stored;
+            } catch (SQLException e) {
+                c.rollback();
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("22")) {
+                    throw e;
+                }
+                // A value PostgreSQL refuses that EventRows did not foresee. Resending would fail the same
+                // way forever, so the batch is acknowledged and its events counted as lost at this hop.
+                log.error("host {}: batch {} refused by the database ({}): {} events counted as lost (server_rejected)",
+                        hostId, batch.seq(), e.getMessage(), rows.events);
+                BatchRows rejected = new BatchRows();
+                rejected.lost.put("server_rejected", (long) rows.events);
+                store(c, hostId, incarnation, batch, rejected);
+                c.commit();
+                return new Stored(false, 0);
+            } catch (RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("storing batch " + batch.seq() + " of host " + hostId + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Stored store(Connection c, long hostId, String incarnation, EventBatch batch, BatchRows rows)
+            throws SQLException, IOException {
+        long acked;
+        try (PreparedStatement s = c.prepareStatement(
+                "select acked_seq, incarnation from hosts where id = ? for update")) {
+            s.setLong(1, hostId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next() || !incarnation.equals(r.getString(2))) {
+                    throw new IllegalStateException("host " + hostId + " has been taken over by another agent process");
+                }
+                acked = r.getLong(1);
+            }
+        }
+        if (batch.seq() <= acked) {
+            return new Stored(true, 0);
+        }
+        if (batch.seq() > acked + 1) {
+            log.warn("host {}: batch {} follows batch {}: the agent skipped {} batches", hostId, batch.seq(), acked,
+                    batch.seq() - acked - 1);
+        }
+        SessionCheck check = checkSession(c, hostId, batch.session());
+        if (check == SessionCheck.GONE) {
+            log.info("host {}: batch {} is for session {}, which was deleted: dropped", hostId, batch.seq(), batch.session());
+        } else {
+            if (!rows.copy.isEmpty()) {
+                ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn(
+                        "copy events (" + EventRows.COLUMNS + ") from stdin", new StringReader(rows.copy.toString()));
+            }
+            updateCounters(c, hostId, batch.session(), rows);
+        }
+        try (PreparedStatement s = c.prepareStatement("update hosts set acked_seq = ? where id = ?")) {
+            s.setLong(1, batch.seq());
+            s.setLong(2, hostId);
+            s.executeUpdate();
+        }
+        return new Stored(false, rows.events);
+    }
+
+    private enum SessionCheck { OK, GONE }
+
+    private static SessionCheck checkSession(Connection c, long hostId, long session) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "select exists(select 1 from sessions where id = ?), "
+                        + "exists(select 1 from session_hosts where session_id = ? and host_id = ?)")) {
+            s.setLong(1, session);
+            s.setLong(2, session);
+            s.setLong(3, hostId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                if (!r.getBoolean(1)) {
+                    return SessionCheck.GONE;
+                }
+                if (!r.getBoolean(2)) {
+                    throw new AgentLinkHandler.ProtocolViolation(
+                            "event batch for session " + session + ", which this host was never asked to trace");
+                }
+                return SessionCheck.OK;
+            }
+        }
+    }
+
+    private static void updateCounters(Connection c, long hostId, long session, BatchRows rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "update session_hosts set events = events + ?, drops = drops + ?,"
+                        + " first_event = least(first_event, ?), last_event = greatest(last_event, ?),"
+                        + " lost = (select coalesce(jsonb_object_agg(k, coalesce((lost->>k)::bigint, 0)"
+                        + "   + coalesce((?::jsonb->>k)::bigint, 0)), '{}'::jsonb)"
+                        + "   from (select jsonb_object_keys(lost || ?::jsonb) k) keys),"
+                        + " summary = coalesce(?::jsonb, summary), matched = coalesce(?, matched)"
+                        + " where session_id = ? and host_id = ?")) {
+            s.setLong(1, rows.events);
+            s.setLong(2, rows.drops);
+            s.setTimestamp(3, rows.events == 0 ? null : Timestamp.from(Clocks.instant(rows.firstNs)));
+            s.setTimestamp(4, rows.events == 0 ? null : Timestamp.from(Clocks.instant(rows.lastNs)));
+            String lost = Json.counts(rows.lost);
+            s.setString(5, lost);
+            s.setString(6, lost);
+            s.setString(7, rows.summary);
+            if (rows.matched == null) {
+                s.setNull(8, java.sql.Types.BIGINT);
+            } else {
+                s.setLong(8, rows.matched);
+            }
+            s.setLong(9, session);
+            s.setLong(10, hostId);
+            s.executeUpdate();
+        }
+        if (!rows.dropsByReason.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "insert into session_drop_counts (session_id, host_id, reason, count) values (?, ?, ?, ?)"
+                            + " on conflict (session_id, host_id, reason)"
+                            + " do update set count = session_drop_counts.count + excluded.count")) {
+                for (Map.Entry<String, Long> d : rows.dropsByReason.entrySet()) {
+                    s.setLong(1, session);
+                    s.setLong(2, hostId);
+                    s.setString(3, d.getKey());
+                    s.setLong(4, d.getValue());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+        }
+        if (rows.events > 0) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "update sessions set event_count = event_count + ? where id = ?")) {
+                s.setLong(1, rows.events);
+                s.setLong(2, session);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    /** A batch turned into COPY text and the counters it adds, before any database work. */
+    static final class BatchRows {
+        final StringBuilder copy = new StringBuilder();
+        final Map<String, Long> dropsByReason = new TreeMap<>();
+        final Map<String, Long> lost = new TreeMap<>();
+        int events;
+        long drops;
+        long firstNs = Long.MAX_VALUE;
+        long lastNs = Long.MIN_VALUE;
+        String summary;
+        Long matched;
+
+        static BatchRows of(EventBatch batch, long hostId) {
+            BatchRows rows = new BatchRows();
+            for (WireRecord record : batch.records()) {
+                if (record instanceof Event e) {
+                    EventRows.append(rows.copy, batch.session(), hostId, e);
+                    rows.events++;
+                    long t = Clocks.epochNanos(e.time());
+                    rows.firstNs = Math.min(rows.firstNs, t);
+                    rows.lastNs = Math.max(rows.lastNs, t);
+                    if (e.dropReason() != null) {
+                        rows.drops++;
+                        rows.dropsByReason.merge(e.dropReason(), 1L, Long::sum);
+                    }
+                } else if (record instanceof LossRecord loss) {
+                    rows.lost.merge(loss.hop(), loss.count(), Long::sum);
+                } else {
+                    SummaryRecord summary = (SummaryRecord) record;
+                    rows.summary = new EventJson().toJson(summary);
+                    rows.matched = summary.matched();
+                }
+            }
+            return rows;
+        }
+    }
+}
