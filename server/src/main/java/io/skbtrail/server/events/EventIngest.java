@@ -35,9 +35,11 @@ public class EventIngest {
     public record Stored(boolean duplicate, int events) {}
 
     private final DataSource dataSource;
+    private final IngestStats stats;
 
-    EventIngest(DataSource dataSource) {
+    EventIngest(DataSource dataSource, IngestStats stats) {
         this.dataSource = dataSource;
+        this.stats = stats;
     }
 
     /**
@@ -51,6 +53,11 @@ public class EventIngest {
             try {
                 Stored stored = store(c, hostId, incarnation, batch, rows);
                 c.commit();
+                if (stored.duplicate()) {
+                    stats.duplicate();
+                } else {
+                    stats.stored(batch, System.currentTimeMillis());
+                }
                 return stored;
             } catch (SQLException e) {
                 c.rollback();

@@ -1,0 +1,66 @@
+package io.skbtrail.server.fleet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code skbtrail-agent connect} process (its own JVM) standing for one host: it watches one
+ * network namespace ({@code --filter-netns}), since the test's "hosts" share this machine's kernel.
+ */
+final class AgentProcessOnHost implements AutoCloseable {
+    private final String name;
+    private final Path log;
+    private final Process process;
+
+    private AgentProcessOnHost(String name, Path log, Process process) {
+        this.name = name;
+        this.log = log;
+        this.process = process;
+    }
+
+    static AgentProcessOnHost start(String server, String token, String name, String netns, String... labels)
+            throws IOException {
+        Path log = Files.createTempFile("skbtrail-agent-" + name, ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "connect",
+                "--server", server, "--token", token, "--name", name, "--filter-netns", "/run/netns/" + netns));
+        for (String label : labels) {
+            command.add("--label");
+            command.add(label);
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new AgentProcessOnHost(name, log, p);
+    }
+
+    String name() {
+        return name;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: the agent dies with whatever it had not sent. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

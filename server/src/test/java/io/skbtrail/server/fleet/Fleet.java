@@ -1,0 +1,184 @@
+package io.skbtrail.server.fleet;
+
+import io.skbtrail.agent.lab.NetnsLab;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Three test hosts in a row, each a network namespace watched by its own agent process:
+ * {@code h1 (10.231.41.1) — h2 (forwards) — h3 (10.231.42.2, drops UDP to port 9999 with iptables)}.
+ * They share this machine's kernel, so nothing here relies on what only one real host would have.
+ */
+final class Fleet implements AutoCloseable {
+    static final String H3_ADDRESS = "10.231.42.2";
+    static final int DROPPED_PORT = 9999;
+
+    final NetnsLab lab = new NetnsLab();
+    final ServerProcess server;
+    final Api admin;
+    final String run = UUID.randomUUID().toString().substring(0, 8);
+    final Map<String, String> netns = new LinkedHashMap<>();
+    final Map<String, AgentProcessOnHost> agents = new LinkedHashMap<>();
+    String token;
+
+    Fleet() throws IOException, InterruptedException {
+        for (String role : List.of("h1", "h2", "h3")) {
+            netns.put(role, lab.host(role));
+        }
+        lab.link(netns.get("h1"), netns.get("h2"), 41);
+        lab.link(netns.get("h2"), netns.get("h3"), 42);
+        NetnsLab.exec(netns.get("h2"), "sysctl -qw net.ipv4.ip_forward=1");
+        NetnsLab.exec(netns.get("h1"), "ip route add 10.231.42.0/24 via 10.231.41.2");
+        NetnsLab.exec(netns.get("h3"), "ip route add 10.231.41.0/24 via 10.231.42.1");
+        NetnsLab.exec(netns.get("h3"), "iptables -A INPUT -p udp --dport " + DROPPED_PORT + " -j DROP");
+        server = new ServerProcess();
+        server.start();
+        admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
+        Api.Response created = admin.post("/api/agent-tokens", "{\"host\":null,\"description\":\"fleet test\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("token: " + created.status() + " " + created.text());
+        }
+        token = created.body().get("token").asString();
+        for (String role : netns.keySet()) {
+            startAgent(role);
+        }
+        awaitOnline(List.copyOf(netns.keySet()));
+    }
+
+    String hostName(String role) {
+        return "fleet-" + run + "-" + role;
+    }
+
+    void startAgent(String role) throws IOException {
+        agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role), netns.get(role), "run=" + run,
+                "role=" + role));
+    }
+
+    void awaitOnline(List<String> roles) throws IOException, InterruptedException {
+        await("hosts " + roles + " online", Duration.ofSeconds(90), () -> {
+            JsonNode hosts = admin.get("/api/hosts").body();
+            int online = 0;
+            for (JsonNode h : hosts) {
+                for (String role : roles) {
+                    if (h.get("name").asString().equals(hostName(role)) && h.get("state").asString().equals("online")) {
+                        online++;
+                    }
+                }
+            }
+            return online == roles.size();
+        });
+    }
+
+    /** Sends {@code count} UDP datagrams from h1 to h3's dropped port, one per second / 20. */
+    void sendDropped(int count) {
+        NetnsLab.exec(netns.get("h1"), "for i in $(seq " + count + "); do echo probe > /dev/udp/" + H3_ADDRESS + "/"
+                + DROPPED_PORT + "; sleep 0.05; done");
+    }
+
+    long startSession(String extra) throws IOException, InterruptedException {
+        Api.Response r = admin.post("/api/sessions", "{\"filter\":\"udp and port " + DROPPED_PORT
+                + "\",\"labels\":{\"run\":\"" + run + "\"}" + extra + "}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("session: " + r.status() + " " + r.text());
+        }
+        return r.body().get("id").asLong();
+    }
+
+    JsonNode session(long id) throws IOException, InterruptedException {
+        return admin.get("/api/sessions/" + id).body();
+    }
+
+    String hostState(long session, String role) throws IOException, InterruptedException {
+        for (JsonNode h : session(session).get("hosts")) {
+            if (h.get("host").asString().equals(hostName(role))) {
+                return h.get("state").asString();
+            }
+        }
+        return null;
+    }
+
+    void awaitTracing(long session, List<String> roles) throws IOException, InterruptedException {
+        await("session " + session + " tracing on " + roles, Duration.ofSeconds(60), () -> {
+            for (String role : roles) {
+                if (!"tracing".equals(hostState(session, role))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /** Every stored event of the session on one host, through the paged API. */
+    List<JsonNode> events(long session, String role, String query) throws IOException, InterruptedException {
+        List<JsonNode> all = new ArrayList<>();
+        String after = null;
+        do {
+            JsonNode page = admin.get("/api/sessions/" + session + "/events?limit=500&host=" + hostName(role)
+                    + (query.isEmpty() ? "" : "&" + query) + (after == null ? "" : "&after=" + after)).body();
+            page.get("events").forEach(all::add);
+            after = page.get("next").isNull() ? null : page.get("next").asString();
+        } while (after != null);
+        return all;
+    }
+
+    JsonNode stopAndAwait(long session) throws IOException, InterruptedException {
+        Api.Response r = admin.post("/api/sessions/" + session + "/stop", "");
+        if (r.status() != 202) {
+            throw new IllegalStateException("stop: " + r.status() + " " + r.text());
+        }
+        await("session " + session + " stopped", Duration.ofSeconds(30),
+                () -> session(session).get("state").asString().equals("stopped"));
+        return admin.get("/api/sessions/" + session + "/summary").body();
+    }
+
+    static JsonNode hostSummary(JsonNode summary, String hostName) {
+        for (JsonNode h : summary.get("hosts")) {
+            if (h.get("host").asString().equals(hostName)) {
+                return h;
+            }
+        }
+        throw new AssertionError("no host " + hostName + " in " + summary);
+    }
+
+    interface Check {
+        boolean ok() throws IOException, InterruptedException;
+    }
+
+    void await(String what, Duration timeout, Check check) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                StringBuilder logs = new StringBuilder();
+                for (Map.Entry<String, AgentProcessOnHost> a : agents.entrySet()) {
+                    logs.append("\n--- agent ").append(a.getKey()).append(":\n").append(tail(a.getValue().log()));
+                }
+                throw new AssertionError("timed out waiting for " + what + "\n--- server:\n" + tail(server.logText()) + logs);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static <T> long count(List<T> items, Predicate<T> p) {
+        return items.stream().filter(p).count();
+    }
+
+    private static String tail(String text) {
+        return text.length() < 6000 ? text : text.substring(text.length() - 6000);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (AgentProcessOnHost a : agents.values()) {
+            a.close();
+        }
+        server.close();
+        lab.close();
+    }
+}
