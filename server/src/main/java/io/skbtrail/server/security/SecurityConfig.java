@@ -15,7 +15,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
@@ -69,6 +71,11 @@ public class SecurityConfig {
                 .ignoringRequestMatchers(PATHS.matcher("/api/agent/link"), PATHS.matcher("/api/shared/**"),
                         PATHS.matcher("/s/**"), SecurityConfig::isScriptWithCredentials));
 
+        // After signing in, a browser returns to the page it first asked for; API requests are not
+        // remembered (that would create a session for every unauthenticated API call).
+        HttpSessionRequestCache pagesOnly = new HttpSessionRequestCache();
+        pagesOnly.setRequestMatcher(new NegatedRequestMatcher(api));
+        http.requestCache(cache -> cache.requestCache(pagesOnly));
         http.formLogin(form -> form.loginPage("/login").permitAll());
         http.logout(logout -> logout.logoutSuccessUrl("/login?logout"));
         http.httpBasic(basic -> basic.realmName(ApiAuthenticationEntryPoint.REALM).authenticationEntryPoint(apiEntryPoint));

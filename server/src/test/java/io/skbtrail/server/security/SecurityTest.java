@@ -110,6 +110,7 @@ class SecurityTest extends ServerIntegrationTest {
         // a script (curl: Accept */*) or a person typing the URL gets the Basic challenge
         Http.Response script = anonymous().header("Accept", "*/*").get("/api/users");
         assertThat(script.status()).isEqualTo(401);
+        assertThat(script.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
         assertThat(script.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Basic realm=\"skbtrail\"");
     }
 
