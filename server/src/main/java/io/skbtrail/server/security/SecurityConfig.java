@@ -15,6 +15,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
@@ -36,6 +37,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *   <li>Roles: viewer reads ({@code GET /api/**}), operator starts/stops/shares sessions, admin manages agent
  *       tokens, users, retention, deletes sessions and reads the audit log. Any other non-GET /api request
  *       is admin-only until it gets a rule here.</li>
+ *   <li>A browser session ends as soon as its user is deleted, disabled or changes role
+ *       ({@link SignedInUserCheck}).</li>
  *   <li>401 and 403 on /api/** answer problem+json (see {@link ApiAuthenticationEntryPoint} for when the
  *       Basic challenge is sent); other pages redirect to the login form.</li>
  * </ul>
@@ -45,7 +48,7 @@ public class SecurityConfig {
     private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, UserAccounts users) throws Exception {
         RequestMatcher api = PATHS.matcher("/api/**");
         AuthenticationEntryPoint apiEntryPoint = new ApiAuthenticationEntryPoint();
         AuthenticationEntryPoint loginPage = new LoginUrlAuthenticationEntryPoint("/login");
@@ -79,6 +82,7 @@ public class SecurityConfig {
         http.formLogin(form -> form.loginPage("/login").permitAll());
         http.logout(logout -> logout.logoutSuccessUrl("/login?logout"));
         http.httpBasic(basic -> basic.realmName(ApiAuthenticationEntryPoint.REALM).authenticationEntryPoint(apiEntryPoint));
+        http.addFilterAfter(new SignedInUserCheck(users), BasicAuthenticationFilter.class);
         http.exceptionHandling(errors -> errors
                 .authenticationEntryPoint((request, response, failure) ->
                         (api.matches(request) ? apiEntryPoint : loginPage).commence(request, response, failure))

@@ -68,6 +68,13 @@ public class UserAccounts implements UserDetailsService {
         return users.findAllByOrderByUsernameAsc();
     }
 
+    /** Whether the user still exists, is enabled and still has the role given by this authority. */
+    @Transactional(readOnly = true)
+    public boolean isCurrent(String username, String authority) {
+        return users.findByUsername(username)
+                .filter(u -> u.isEnabled() && u.getRole().authority().equals(authority)).isPresent();
+    }
+
     @Transactional(readOnly = true)
     public boolean none() {
         return users.count() == 0;

@@ -163,6 +163,20 @@ class SecurityTest extends ServerIntegrationTest {
         assertThat(refused.json().get("detail").asString()).isEqualTo("this user is disabled");
     }
 
+    @Test
+    void browserSessionEndsWhenTheUserIsDisabledOrChangesRole() {
+        for (String change : new String[] {"{\"enabled\":false}", "{\"role\":\"viewer\"}"}) {
+            Http user = newUser("operator");
+            Http browser = anonymous().header("X-Requested-With", "XMLHttpRequest");
+            Http.Response login = browser.get("/login");
+            browser.postForm("/login", Map.of("username", user.user(), "password", "pw-" + user.user(),
+                    "_csrf", csrfField(login.body())));
+            assertThat(browser.get("/api/no-such-thing").status()).isEqualTo(404);
+            assertThat(admin().put("/api/users/" + user.user(), change).status()).isEqualTo(200);
+            assertThat(browser.get("/api/no-such-thing").status()).as("after " + change).isEqualTo(401);
+        }
+    }
+
     static String csrfField(String html) {
         Matcher m = CSRF_FIELD.matcher(html);
         assertThat(m.find()).as("login page has a _csrf field: " + html).isTrue();
