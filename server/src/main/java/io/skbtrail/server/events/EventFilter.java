@@ -7,9 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
+import io.skbtrail.server.api.ApiProblem;
 
 /**
  * The query parameters of {@code GET /api/sessions/{id}/events}, checked and turned into SQL conditions.
@@ -127,10 +125,7 @@ public final class EventFilter {
         }
     }
 
-    static ErrorResponseException bad(String field, String message) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + message);
-        problem.setTitle("Invalid event query");
-        problem.setProperty("errors", List.of(java.util.Map.of("field", field, "message", message)));
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    static ApiProblem bad(String field, String message) {
+        return ApiProblem.badRequest(field + ": " + message, List.of(new ApiProblem.FieldError(field, message)));
     }
 }

@@ -1,22 +1,19 @@
 package io.skbtrail.server.sessions;
 
-import io.skbtrail.server.agents.Host;
-import io.skbtrail.server.agents.HostService;
-import io.skbtrail.server.events.EventFilter;
-import io.skbtrail.server.events.EventQuery;
+import io.skbtrail.server.security.CurrentUser;
+import io.skbtrail.server.events.EventParams;
+import io.skbtrail.server.events.SessionEvents;
 import java.net.URI;
 import java.security.Principal;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The session API: start, list, inspect, stop, and read a session's events and summary. */
@@ -24,14 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class SessionController {
     private final SessionService sessions;
     private final SessionSummaries summaries;
-    private final EventQuery events;
-    private final HostService hosts;
+    private final SessionEvents events;
 
-    SessionController(SessionService sessions, SessionSummaries summaries, EventQuery events, HostService hosts) {
+    SessionController(SessionService sessions, SessionSummaries summaries, SessionEvents events) {
         this.sessions = sessions;
         this.summaries = summaries;
         this.events = events;
-        this.hosts = hosts;
     }
 
     @PostMapping("/api/sessions")
@@ -60,28 +55,20 @@ public class SessionController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(summaries.detail(sessions.get(id)));
     }
 
+    @DeleteMapping("/api/sessions/{id}")
+    public ResponseEntity<Void> delete(@PathVariable long id) {
+        sessions.delete(id, CurrentUser.name());
+        return ResponseEntity.noContent().build();
+    }
+
     @GetMapping("/api/sessions/{id}/summary")
     public SessionViews.Summary summary(@PathVariable long id) {
         return summaries.of(sessions.get(id));
     }
 
     @GetMapping(value = "/api/sessions/{id}/events", produces = MediaType.APPLICATION_JSON_VALUE)
-    public String events(@PathVariable long id, @RequestParam(required = false) String host,
-            @RequestParam(required = false) String func, @RequestParam(required = false) String dropReason,
-            @RequestParam(required = false) String saddr, @RequestParam(required = false) String daddr,
-            @RequestParam(required = false) Integer sport, @RequestParam(required = false) Integer dport,
-            @RequestParam(required = false) Long packet, @RequestParam(required = false) String from,
-            @RequestParam(required = false) String to, @RequestParam(required = false) String after,
-            @RequestParam(required = false) Integer limit) {
+    public String events(@PathVariable long id, EventParams params) {
         sessions.get(id);
-        Map<Long, String> names = hosts.all().stream().collect(Collectors.toMap(Host::getId, Host::getName));
-        Long hostId = null;
-        if (host != null) {
-            hostId = names.entrySet().stream().filter(e -> e.getValue().equals(host)).map(Map.Entry::getKey)
-                    .findFirst().orElseThrow(() -> FieldProblems.status(HttpStatus.BAD_REQUEST, "host: unknown host \"" + host + "\""));
-        }
-        EventFilter filter = new EventFilter(new EventFilter.Params(hostId, func, dropReason, saddr, daddr, sport, dport,
-                packet, from, to, after, limit));
-        return events.page(id, filter, names);
+        return events.page(id, params);
     }
 }

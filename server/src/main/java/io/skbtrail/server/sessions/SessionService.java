@@ -7,13 +7,15 @@ import io.skbtrail.server.agents.AgentRegistry;
 import io.skbtrail.server.agents.Host;
 import io.skbtrail.server.agents.HostService;
 import io.skbtrail.server.audit.AuditLog;
+import io.skbtrail.server.storage.EventPartitions;
+import io.skbtrail.server.storage.SessionDeletion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.http.HttpStatus;
+import io.skbtrail.server.api.ApiProblem;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,10 +32,12 @@ public class SessionService {
     private final SessionCoordinator coordinator;
     private final EventPartitions partitions;
     private final AuditLog audit;
+    private final SessionDeletion deletion;
     private final TransactionTemplate tx;
 
     SessionService(SessionRepository sessions, SessionHosts sessionHosts, HostService hosts, AgentRegistry agents,
-            SessionCoordinator coordinator, EventPartitions partitions, AuditLog audit, TransactionTemplate tx) {
+            SessionCoordinator coordinator, EventPartitions partitions, AuditLog audit, SessionDeletion deletion,
+            TransactionTemplate tx) {
         this.sessions = sessions;
         this.sessionHosts = sessionHosts;
         this.hosts = hosts;
@@ -41,6 +45,7 @@ public class SessionService {
         this.coordinator = coordinator;
         this.partitions = partitions;
         this.audit = audit;
+        this.deletion = deletion;
         this.tx = tx;
     }
 
@@ -66,11 +71,11 @@ public class SessionService {
         }
         Map<String, String> options = options(request.options(), problems);
         List<Host> selected = select(request, problems);
-        problems.throwIfAny("the session request has " + "several problems; see errors");
+        problems.throwIfAny("the session request has several problems; see errors");
         for (Host host : selected) {
             int active = sessionHosts.activeSessions(host.getId());
             if (active >= host.getMaxSessions()) {
-                throw FieldProblems.status(HttpStatus.CONFLICT, "host " + host.getName() + " already runs " + active
+                throw ApiProblem.conflict("host " + host.getName() + " already runs " + active
                         + " session(s), the most its agent takes at once with the " + host.getBackend()
                         + " backend (" + host.getMaxSessions() + "); stop one first");
             }
@@ -143,15 +148,19 @@ public class SessionService {
     public void stop(long id, String user) {
         TraceSession session = get(id);
         if (!session.isLive()) {
-            throw FieldProblems.status(HttpStatus.CONFLICT, "session " + id + " is already " + session.getState());
+            throw ApiProblem.conflict("session " + id + " is already " + session.getState());
         }
         audit.record(user, "session.stop", "session/" + id, null);
         coordinator.stop(id, "stopped by " + user);
     }
 
+    /** Deletes an ended session and its events (a live one is refused with 409: stop it first). */
+    public void delete(long id, String user) {
+        deletion.delete(id, user);
+    }
+
     public TraceSession get(long id) {
-        return sessions.findById(id).orElseThrow(
-                () -> FieldProblems.status(HttpStatus.NOT_FOUND, "no session " + id));
+        return sessions.findById(id).orElseThrow(() -> ApiProblem.notFound("session " + id));
     }
 
     public List<TraceSession> all() {

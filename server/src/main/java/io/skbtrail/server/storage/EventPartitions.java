@@ -3,7 +3,7 @@ package io.skbtrail.server.storage;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-/** The events table's partitions, one per session ({@code events_s<id>}): their size on disk, and dropping one. */
+/** The events table's partitions, one per session ({@code events_s<id>}): creating, measuring and dropping them. */
 @Component
 public class EventPartitions {
     private final JdbcTemplate jdbc;
@@ -14,6 +14,12 @@ public class EventPartitions {
 
     public static String tableName(long sessionId) {
         return "events_s" + sessionId;
+    }
+
+    /** Creates the session's partition; events of the session can be stored from then on. */
+    public void create(long sessionId) {
+        jdbc.execute("create table if not exists " + tableName(sessionId) + " partition of events for values in ("
+                + sessionId + ")");
     }
 
     /** Bytes on disk of every partition of {@code events}, indexes and TOAST included. */

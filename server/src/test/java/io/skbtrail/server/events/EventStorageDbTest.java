@@ -11,6 +11,7 @@ import io.skbtrail.protocol.EventBatch;
 import io.skbtrail.protocol.LossRecord;
 import io.skbtrail.protocol.WireRecord;
 import io.skbtrail.server.agents.AgentLinkHandler;
+import io.skbtrail.server.ServerIntegrationTest;
 import io.skbtrail.server.agents.HostService;
 import io.skbtrail.server.sessions.SessionRequest;
 import io.skbtrail.server.sessions.SessionService;
@@ -21,30 +22,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** Event batches into a real PostgreSQL with COPY, and back out through the paged query and the summary. */
-@Tag("db")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class EventStorageDbTest {
+class EventStorageDbTest extends ServerIntegrationTest {
     private static final String BOOT = "5d2e8b6a-3f1c-4e0a-9c1f-7b4d2a9e4c10";
-
-    static {
-        io.skbtrail.server.TestDataDir.use();
-    }
 
     @Autowired HostService hosts;
     @Autowired SessionService sessions;
     @Autowired SessionSummaries summaries;
     @Autowired EventIngest ingest;
     @Autowired EventQuery query;
-    @Autowired JdbcTemplate jdbc;
     @Autowired ObjectMapper json;
     @Autowired io.skbtrail.server.agents.AgentTokens tokens;
 

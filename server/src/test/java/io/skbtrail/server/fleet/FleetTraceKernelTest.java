@@ -142,7 +142,7 @@ class FleetTraceKernelTest {
     }
 
     /** Datagrams h2 forwarded: its transmits towards h3. */
-    private static long forwarded(long session) throws Exception {
+    private static long forwarded(long session) throws java.io.IOException, InterruptedException {
         return Fleet.count(fleet.events(session, "h2", "func=net:net_dev_xmit&daddr=" + Fleet.H3_ADDRESS),
                 e -> e.get("iface").asString("").endsWith("a2"));
     }

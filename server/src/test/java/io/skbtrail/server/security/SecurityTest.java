@@ -145,11 +145,14 @@ class SecurityTest extends ServerIntegrationTest {
 
     @Test
     void agentLinkAndSharedLinksNeedNoLogin() {
-        // No route is mapped in this branch yet: 404 (not 401) shows security let the request through.
         Http.Response shared = anonymous().get("/api/shared/some-token/events");
-        assertThat(shared.status()).isNotIn(401, 403);
-        Http.Response link = anonymous().post("/api/agent/link", null);
-        assertThat(link.status()).isNotIn(401, 403);
+        assertThat(shared.status()).isEqualTo(404);
+        assertThat(shared.json().get("detail").asString()).contains("share link unknown");
+        // The agent link checks its own bearer token: with one, no login is asked for (400: not an upgrade).
+        String token = admin().post("/api/agent-tokens", "{\"host\":null}").json().get("token").asString();
+        Http.Response link = anonymous().header("Authorization", "Bearer " + token).get("/api/agent/link");
+        assertThat(link.status()).isEqualTo(400);
+        assertThat(anonymous().get("/api/agent/link").status()).isEqualTo(401);
     }
 
     @Test
