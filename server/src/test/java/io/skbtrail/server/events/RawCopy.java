@@ -1,0 +1,97 @@
+package io.skbtrail.server.events;
+
+import io.skbtrail.protocol.Event;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.postgresql.PGConnection;
+
+/**
+ * The benchmark's peer: the same rows COPY'd straight into the same table and indexes, with nothing
+ * else (no WebSocket, no JSON, no validation, no counters, no acknowledgements) — the ceiling ingest is
+ * measured against.
+ */
+public final class RawCopy {
+    private RawCopy() {}
+
+    /** The COPY text of {@code events} rows for one session and host, in batches of {@code batchSize}. */
+    public static List<String> encode(List<Event> events, long session, long host, int batchSize) {
+        java.util.ArrayList<String> batches = new java.util.ArrayList<>();
+        for (int from = 0; from < events.size(); from += batchSize) {
+            StringBuilder text = new StringBuilder();
+            for (Event e : events.subList(from, Math.min(events.size(), from + batchSize))) {
+                EventRows.append(text, session, host, e);
+            }
+            batches.add(text.toString());
+        }
+        return batches;
+    }
+
+    /**
+     * COPYs each writer's batches on its own connection, one transaction per batch, writers in parallel.
+     *
+     * @return seconds from the first COPY to the last commit
+     */
+    public static double run(String jdbcUrl, List<List<String>> perWriter) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(perWriter.size());
+        try {
+            List<Connection> connections = new java.util.ArrayList<>();
+            for (int i = 0; i < perWriter.size(); i++) {
+                Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                c.setAutoCommit(false);
+                connections.add(c);
+            }
+            long start = System.nanoTime();
+            List<Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < perWriter.size(); i++) {
+                Connection c = connections.get(i);
+                List<String> batches = perWriter.get(i);
+                done.add(pool.submit(() -> {
+                    for (String batch : batches) {
+                        ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI()
+                                .copyIn("copy events (" + EventRows.COLUMNS + ") from stdin", new StringReader(batch));
+                        c.commit();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            for (Connection c : connections) {
+                c.close();
+            }
+            return seconds;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Creates a bare session and host row with the session's partition, for the raw COPY to fill. */
+    public static long[] prepare(String jdbcUrl, String hostName) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
+            long host;
+            try (var s = c.createStatement(); var r = s.executeQuery(
+                    "insert into hosts (name) values ('" + hostName + "') returning id")) {
+                r.next();
+                host = r.getLong(1);
+            }
+            long session;
+            try (var s = c.createStatement(); var r = s.executeQuery(
+                    "insert into sessions (state, created_by) values ('stopped', 'bench') returning id")) {
+                r.next();
+                session = r.getLong(1);
+            }
+            try (var s = c.createStatement()) {
+                s.execute("create table events_s" + session + " partition of events for values in (" + session + ")");
+            }
+            return new long[] {session, host};
+        }
+    }
+}

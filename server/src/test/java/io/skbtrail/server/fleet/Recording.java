@@ -1,0 +1,58 @@
+package io.skbtrail.server.fleet;
+
+import io.skbtrail.protocol.Event;
+import io.skbtrail.protocol.EventJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A recording for the ingest benchmark: events shaped like a tracepoint-backend trace of TCP traffic
+ * (six probe points per packet, one drop in twenty packets), as an agent's NDJSON.
+ */
+final class Recording {
+    private static final String[] FUNCS = {"net:net_dev_queue", "net:net_dev_start_xmit", "net:net_dev_xmit",
+            "net:netif_receive_skb", "skb:skb_copy_datagram_iovec", "skb:consume_skb"};
+
+    private Recording() {}
+
+    static List<Event> generate(int count) {
+        String boot = UUID.randomUUID().toString();
+        Instant start = Instant.now();
+        List<Event> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long packet = i / FUNCS.length;
+            boolean drop = packet % 20 == 19 && i % FUNCS.length == FUNCS.length - 1;
+            events.add(Event.builder().time(start.plusNanos(i * 2_000L)).ktimeNs(1_000_000_000L + i * 2_000L)
+                    .bootId(boot).seq(i + 1).cpu(i % 2).process("iperf3").pid(4242)
+                    .skb("0xffff8b7d" + String.format("%08x", (int) (packet * 256)))
+                    .packetId(packet + 1).probeType(Event.ProbeType.TRACEPOINT)
+                    .func(drop ? "skb:kfree_skb" : FUNCS[i % FUNCS.length]).location(drop ? "nf_hook_slow" : null)
+                    .dropReason(drop ? "NETFILTER_DROP" : null).netns(4026531840L).mark(0).ifindex(2)
+                    .iface("eth0").proto(2048).mtu(1500).len(1448)
+                    .tuple("10.0." + (packet % 200) + ".1", 40000 + (int) (packet % 20000), "10.1.0.2", 5201, "tcp")
+                    .build());
+        }
+        return events;
+    }
+
+    static Path write(List<Event> events) throws IOException {
+        Path file = Files.createTempFile("skbtrail-recording", ".ndjson");
+        EventJson json = new EventJson();
+        StringBuilder line = new StringBuilder(1024);
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (Event e : events) {
+                line.setLength(0);
+                json.appendTo(line, e).append('\n');
+                out.append(line);
+            }
+        }
+        return file;
+    }
+}
