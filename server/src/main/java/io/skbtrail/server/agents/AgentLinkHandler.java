@@ -44,6 +44,8 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     private final AgentEvents sessions;
     private final Map<String, AgentConnection> bySocket = new ConcurrentHashMap<>();
     private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+    /** Serialises hellos, so that checking a name and registering it are one step. */
+    private final Object helloLock = new Object();
 
     AgentLinkHandler(AgentRegistry registry, HostService hosts, EventIngest ingest, AgentEvents sessions) {
         this.registry = registry;
@@ -95,11 +97,20 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             return;
         }
         WebSocketSession decorated = new ConcurrentWebSocketSessionDecorator(socket, 10_000, 16 << 20);
-        HostService.Registration registration = hosts.hello(hello, token.getId());
-        AgentConnection agent = new AgentConnection(decorated, registration.host().getId(), hello, token.getId());
-        if (registry.register(agent).isPresent()) {
-            reject(socket, "an agent named \"" + hello.name() + "\" is already connected; names must be unique");
-            return;
+        HostService.Registration registration;
+        AgentConnection agent;
+        // The name is checked before the host row is touched: a duplicate must not overwrite the live agent's
+        // incarnation, acked seq and labels (its next batch would be refused as "taken over").
+        synchronized (helloLock) {
+            if (registry.byName(hello.name()).isPresent()) {
+                reject(socket, "an agent named \"" + hello.name() + "\" is already connected; names must be unique");
+                return;
+            }
+            registration = hosts.hello(hello, token.getId());
+            agent = new AgentConnection(decorated, registration.host().getId(), hello, token.getId());
+            if (registry.register(agent).isPresent()) {
+                throw new IllegalStateException("host name " + hello.name() + " registered twice");
+            }
         }
         bySocket.put(socket.getId(), agent);
         agent.send(new ServerFrame.Welcome(agent.hostId(), registration.ackedSeq(), HEARTBEAT_MILLIS));
