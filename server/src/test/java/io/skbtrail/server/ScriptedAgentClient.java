@@ -92,6 +92,25 @@ public final class ScriptedAgentClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends one text frame as several WebSocket fragments of {@code partChars} characters, as a client
+     * streaming a large frame does. (java.net.http sends a single huge fragment that the server then refuses
+     * as invalid UTF-8, 1007, once it is about 32 MiB: a client quirk this test client stays clear of.)
+     */
+    public ScriptedAgentClient sendInParts(String text, int partChars) {
+        try {
+            for (int from = 0; from < text.length(); from += partChars) {
+                int to = Math.min(text.length(), from + partChars);
+                socket.sendText(text.substring(from, to), to == text.length()).get(60, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException e) {
+            // the server closed the link part-way; the close code tells why
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("sending a frame: " + e, e);
+        }
+        return this;
+    }
+
     /** Sends a well-formed control frame. */
     public ScriptedAgentClient send(AgentFrame frame) {
         return send(LinkJson.encode(frame));

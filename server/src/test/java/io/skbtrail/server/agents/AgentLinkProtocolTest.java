@@ -119,6 +119,25 @@ class AgentLinkProtocolTest extends AgentLinkTestBase {
     }
 
     @Test
+    void batchLargerThanOneWebSocketBufferIsStoredWhole() {
+        String name = unique("bulk");
+        try (ScriptedAgentClient agent = agent(hello(name))) {
+            long session = tracingSession(agent, name);
+            io.skbtrail.protocol.WireRecord[] records = new io.skbtrail.protocol.WireRecord[5000];
+            for (int i = 0; i < records.length; i++) {
+                records[i] = event(i + 1, i % 10 == 0 ? "NO_SOCKET" : null);
+            }
+            String frame = batch(1, session, null, records);
+            assertThat(frame.length()).as("several of the server's 64 KiB parts").isGreaterThan(1 << 20);
+            agent.send(frame);
+            assertThat(agent.await(ServerFrame.Ack.class).seq()).isEqualTo(1);
+            assertThat(session(session).get("events").asLong()).isEqualTo(5000);
+            assertThat(summary(session).get("drops").asLong()).isEqualTo(500);
+            assertThat(admin().post("/api/sessions/" + session + "/stop", null).status()).isEqualTo(202);
+        }
+    }
+
+    @Test
     void sessionSelectsHostsByLabel() {
         String label = unique("rack");
         String name = unique("labelled");
