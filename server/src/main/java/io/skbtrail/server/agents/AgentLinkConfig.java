@@ -26,8 +26,18 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 public class AgentLinkConfig implements WebSocketConfigurer {
     private static final Logger log = LoggerFactory.getLogger(AgentLinkConfig.class);
 
-    /** Largest frame accepted: a batch of up to 65,536 records; larger frames close the link (1009). */
+    /**
+     * Largest frame accepted: a batch of up to 65,536 records; larger frames close the link (1009). The
+     * handler assembles frames itself from partial messages and enforces this (counted in characters).
+     */
     public static final int MAX_FRAME_BYTES = 32 << 20;
+
+    /**
+     * The container's text buffer: frames reach the handler in parts of at most this many characters.
+     * Tomcat allocates this buffer for every open WebSocket, and with a buffer as large as a whole frame it
+     * refused frames over it with a misleading 1007 (invalid UTF-8) instead of 1009.
+     */
+    static final int TEXT_PART_CHARS = 64 * 1024;
 
     private final AgentLinkHandler handler;
     private final AgentTokens tokens;
@@ -45,7 +55,7 @@ public class AgentLinkConfig implements WebSocketConfigurer {
     @Bean
     ServletServerContainerFactoryBean webSocketContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(MAX_FRAME_BYTES);
+        container.setMaxTextMessageBufferSize(TEXT_PART_CHARS);
         container.setMaxBinaryMessageBufferSize(64 * 1024);
         container.setMaxSessionIdleTimeout(120_000L);
         return container;

@@ -44,6 +44,9 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     private final AgentEvents sessions;
     private final Map<String, AgentConnection> bySocket = new ConcurrentHashMap<>();
     private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+    private final Map<String, StringBuilder> partialFrames = new ConcurrentHashMap<>();
+    /** Serialises hellos, so that checking a name and registering it are one step. */
+    private final Object helloLock = new Object();
 
     AgentLinkHandler(AgentRegistry registry, HostService hosts, EventIngest ingest, AgentEvents sessions) {
         this.registry = registry;
@@ -57,9 +60,51 @@ public class AgentLinkHandler extends TextWebSocketHandler {
         openedAt.put(socket.getId(), System.currentTimeMillis());
     }
 
+    /** Frames arrive in parts (see {@link AgentLinkConfig#TEXT_PART_CHARS}) and are assembled here. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
-        String text = message.getPayload();
+        String text = assemble(socket, message);
+        if (text != null) {
+            handleFrame(socket, text);
+        }
+    }
+
+    /** The whole frame once its last part is in, else null; closes the link (1009) on a frame over the limit. */
+    private String assemble(WebSocketSession socket, TextMessage part) {
+        if (!socket.isOpen()) {
+            return null;
+        }
+        StringBuilder frame = partialFrames.get(socket.getId());
+        if (frame == null && part.isLast()) {
+            return part.getPayload();
+        }
+        if (frame == null) {
+            frame = new StringBuilder(Math.max(1 << 16, part.getPayloadLength() * 2));
+            partialFrames.put(socket.getId(), frame);
+        }
+        if (frame.length() + part.getPayloadLength() > AgentLinkConfig.MAX_FRAME_BYTES) {
+            partialFrames.remove(socket.getId());
+            AgentConnection agent = bySocket.get(socket.getId());
+            String who = agent != null ? "agent " + agent.name() : "unnamed agent from " + socket.getRemoteAddress();
+            log.warn("{}: frame larger than {} bytes; closing the link", who, AgentLinkConfig.MAX_FRAME_BYTES);
+            close(socket, CloseStatus.TOO_BIG_TO_PROCESS.withReason(
+                    "frame larger than " + AgentLinkConfig.MAX_FRAME_BYTES + " bytes"));
+            return null;
+        }
+        frame.append(part.getPayload());
+        if (!part.isLast()) {
+            return null;
+        }
+        partialFrames.remove(socket.getId());
+        return frame.toString();
+    }
+
+    private void handleFrame(WebSocketSession socket, String text) {
         AgentConnection agent = bySocket.get(socket.getId());
         try {
             if (agent == null) {
@@ -95,11 +140,20 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             return;
         }
         WebSocketSession decorated = new ConcurrentWebSocketSessionDecorator(socket, 10_000, 16 << 20);
-        HostService.Registration registration = hosts.hello(hello, token.getId());
-        AgentConnection agent = new AgentConnection(decorated, registration.host().getId(), hello, token.getId());
-        if (registry.register(agent).isPresent()) {
-            reject(socket, "an agent named \"" + hello.name() + "\" is already connected; names must be unique");
-            return;
+        HostService.Registration registration;
+        AgentConnection agent;
+        // The name is checked before the host row is touched: a duplicate must not overwrite the live agent's
+        // incarnation, acked seq and labels (its next batch would be refused as "taken over").
+        synchronized (helloLock) {
+            if (registry.byName(hello.name()).isPresent()) {
+                reject(socket, "an agent named \"" + hello.name() + "\" is already connected; names must be unique");
+                return;
+            }
+            registration = hosts.hello(hello, token.getId());
+            agent = new AgentConnection(decorated, registration.host().getId(), hello, token.getId());
+            if (registry.register(agent).isPresent()) {
+                throw new IllegalStateException("host name " + hello.name() + " registered twice");
+            }
         }
         bySocket.put(socket.getId(), agent);
         agent.send(new ServerFrame.Welcome(agent.hostId(), registration.ackedSeq(), HEARTBEAT_MILLIS));
@@ -141,6 +195,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     @Override
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
         openedAt.remove(socket.getId());
+        partialFrames.remove(socket.getId());
         AgentConnection agent = bySocket.remove(socket.getId());
         if (agent == null) {
             return;

@@ -9,11 +9,19 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A host an agent registered from, by name; its facts are those of the last hello. */
+/**
+ * A host an agent registered from, by name; its facts are those of the last hello.
+ *
+ * <p>Updates write only the columns that changed: event ingest moves {@code acked_seq} with plain SQL while
+ * the link's clock refresh updates the same row through this entity, and a full-row update would put back
+ * the acked seq it had loaded (a reconnecting agent would then resend, and the server store, batches twice).
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "hosts")
 public class Host {
     @Id
