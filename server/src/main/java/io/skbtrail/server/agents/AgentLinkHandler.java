@@ -43,7 +43,10 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     private final EventIngest ingest;
     private final AgentEvents sessions;
     private final Map<String, AgentConnection> bySocket = new ConcurrentHashMap<>();
-    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
+    /** Links that have not said hello yet, with when they opened. */
+    private final Map<String, Opened> openedAt = new ConcurrentHashMap<>();
+
+    private record Opened(WebSocketSession socket, long at) {}
     private final Map<String, StringBuilder> partialFrames = new ConcurrentHashMap<>();
     /** Serialises hellos, so that checking a name and registering it are one step. */
     private final Object helloLock = new Object();
@@ -57,7 +60,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
 
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) {
-        openedAt.put(socket.getId(), System.currentTimeMillis());
+        openedAt.put(socket.getId(), new Opened(socket, System.currentTimeMillis()));
     }
 
     /** Frames arrive in parts (see {@link AgentLinkConfig#TEXT_PART_CHARS}) and are assembled here. */
@@ -228,10 +231,13 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             agent.ping();
             hosts.refresh(agent.hostId(), agent.lastSeen(), agent.clockEstimate());
         }
-        openedAt.forEach((id, at) -> {
-            if (now - at > 10_000 && !bySocket.containsKey(id)) {
+        openedAt.forEach((id, opened) -> {
+            if (bySocket.containsKey(id)) {
                 openedAt.remove(id);
-                log.warn("agent link {}: no hello within 10 s", id);
+            } else if (now - opened.at() > 10_000) {
+                openedAt.remove(id);
+                log.warn("agent link from {}: no hello within 10 s; closing it", opened.socket().getRemoteAddress());
+                close(opened.socket(), CloseStatus.POLICY_VIOLATION.withReason("no hello within 10 s"));
             }
         });
     }
