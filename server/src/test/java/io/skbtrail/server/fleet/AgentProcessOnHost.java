@@ -36,6 +36,21 @@ final class AgentProcessOnHost implements AutoCloseable {
         return new AgentProcessOnHost(name, log, p);
     }
 
+    /** {@code skbtrail-agent replay FILE}: an agent that sends a recording as a session's events. */
+    static AgentProcessOnHost replay(String server, String token, String name, Path recording, String... labels)
+            throws IOException {
+        Path log = Files.createTempFile("skbtrail-replay-" + name, ".log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "replay",
+                recording.toString(), "--server", server, "--token", token, "--name", name));
+        for (String label : labels) {
+            command.add("--label");
+            command.add(label);
+        }
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new AgentProcessOnHost(name, log, p);
+    }
+
     String name() {
         return name;
     }

@@ -26,9 +26,26 @@ final class Fleet implements AutoCloseable {
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final Map<String, String> netns = new LinkedHashMap<>();
     final Map<String, AgentProcessOnHost> agents = new LinkedHashMap<>();
-    String token;
+    final String token;
+    private final boolean ownsServer;
 
+    /** Starts a server of its own and makes a fleet token. */
     Fleet() throws IOException, InterruptedException {
+        this(startServer(), null, null);
+    }
+
+    private static ServerProcess startServer() throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess();
+        server.start();
+        return server;
+    }
+
+    /** The three hosts and their agents on {@code server}; a null {@code admin} means this fleet owns the server. */
+    Fleet(ServerProcess server, Api admin, String token) throws IOException, InterruptedException {
+        this.server = server;
+        this.ownsServer = admin == null;
+        this.admin = admin != null ? admin : new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
+        this.token = token != null ? token : newToken(this.admin);
         for (String role : List.of("h1", "h2", "h3")) {
             netns.put(role, lab.host(role));
         }
@@ -38,18 +55,18 @@ final class Fleet implements AutoCloseable {
         NetnsLab.exec(netns.get("h1"), "ip route add 10.231.42.0/24 via 10.231.41.2");
         NetnsLab.exec(netns.get("h3"), "ip route add 10.231.41.0/24 via 10.231.42.1");
         NetnsLab.exec(netns.get("h3"), "iptables -A INPUT -p udp --dport " + DROPPED_PORT + " -j DROP");
-        server = new ServerProcess();
-        server.start();
-        admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
-        Api.Response created = admin.post("/api/agent-tokens", "{\"host\":null,\"description\":\"fleet test\"}");
-        if (created.status() != 201) {
-            throw new IllegalStateException("token: " + created.status() + " " + created.text());
-        }
-        token = created.body().get("token").asString();
         for (String role : netns.keySet()) {
             startAgent(role);
         }
         awaitOnline(List.copyOf(netns.keySet()));
+    }
+
+    private static String newToken(Api admin) throws IOException, InterruptedException {
+        Api.Response created = admin.post("/api/agent-tokens", "{\"host\":null,\"description\":\"fleet test\"}");
+        if (created.status() != 201) {
+            throw new IllegalStateException("token: " + created.status() + " " + created.text());
+        }
+        return created.body().get("token").asString();
     }
 
     String hostName(String role) {
@@ -173,12 +190,18 @@ final class Fleet implements AutoCloseable {
         return text.length() < 6000 ? text : text.substring(text.length() - 6000);
     }
 
-    @Override
-    public void close() throws InterruptedException {
+    void closeAgentsAndLab() throws InterruptedException {
         for (AgentProcessOnHost a : agents.values()) {
             a.close();
         }
-        server.close();
         lab.close();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        closeAgentsAndLab();
+        if (ownsServer) {
+            server.close();
+        }
     }
 }

@@ -1,0 +1,180 @@
+package io.skbtrail.server.fleet;
+
+import io.skbtrail.agent.lab.NetnsLab;
+import io.skbtrail.protocol.Event;
+import io.skbtrail.server.events.RawCopy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The server benchmark ({@code scripts/bench-server}); prints Markdown for BENCHMARKS.md.
+ * <ol>
+ *   <li>Ingest: agent processes replay a recording into a session (WebSocket, JSON, validation, COPY,
+ *       counters, acknowledgements), against the same rows COPY'd raw into the same table by as many
+ *       connections, in the same run on the same database.
+ *   <li>Latency from the kernel event to the stored row, with real agents tracing real traffic.
+ *   <li>Start: from {@code POST /api/sessions} to every agent armed, with three real agents.
+ * </ol>
+ */
+public final class ServerBench {
+    private static final Pattern JDBC_URL = Pattern.compile("Database: (jdbc:postgresql://[^ ]+)");
+
+    private ServerBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int agents = intArg(args, "--agents", 3);
+        int perAgent = intArg(args, "--events", 200_000);
+        int rounds = intArg(args, "--rounds", 3);
+        int latencySeconds = intArg(args, "--latency-seconds", 20);
+        int latencyRate = intArg(args, "--latency-rate", 2000);
+        int armRuns = intArg(args, "--arm-runs", 10);
+        try (ServerProcess server = new ServerProcess()) {
+            server.start();
+            Api admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
+            String token = admin.post("/api/agent-tokens", "{\"host\":null}").body().get("token").asString();
+            Matcher m = JDBC_URL.matcher(server.logText());
+            if (!m.find()) {
+                throw new IllegalStateException("no JDBC URL in the server log");
+            }
+            String jdbc = m.group(1);
+            ingest(server, admin, token, jdbc, agents, perAgent, rounds);
+            try (Fleet3 fleet = new Fleet3(server, admin, token)) {
+                arming(fleet, armRuns);
+                latency(fleet, latencySeconds, latencyRate);
+            }
+        }
+    }
+
+    private static void ingest(ServerProcess server, Api admin, String token, String jdbc, int agents, int perAgent,
+            int rounds) throws Exception {
+        List<Event> events = Recording.generate(perAgent);
+        Path file = Recording.write(events);
+        System.out.printf("%n### Ingest: %d agent processes × %,d recorded events, into the shipped schema and indexes%n%n",
+                agents, perAgent);
+        System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw |");
+        System.out.println("|---|---|---|---|");
+        for (int round = 1; round <= rounds; round++) {
+            List<List<String>> raw = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                long[] ids = RawCopy.prepare(jdbc, "raw-" + round + "-" + i);
+                raw.add(RawCopy.encode(events, ids[0], ids[1], 4096));
+            }
+            double rawSeconds = RawCopy.run(jdbc, raw);
+            double rawRate = agents * (double) perAgent / rawSeconds;
+
+            String label = "bench-" + round + "-" + System.nanoTime() % 100000;
+            List<AgentProcessOnHost> replays = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
+            }
+            awaitOnline(admin, label, agents);
+            Instant start = Instant.now();
+            long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
+            long total = (long) agents * perAgent;
+            while (admin.get("/api/sessions/" + session).body().get("events").asLong() < total) {
+                if (Duration.between(start, Instant.now()).toSeconds() > 600) {
+                    throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
+                }
+                Thread.sleep(20);
+            }
+            double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+            double rate = total / seconds;
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% |%n", round, rawRate, rate, 100 * rate / rawRate);
+            admin.post("/api/sessions/" + session + "/stop", "");
+            for (AgentProcessOnHost r : replays) {
+                r.close();
+            }
+        }
+    }
+
+    private static void awaitOnline(Api admin, String labelValue, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            int online = 0;
+            for (JsonNode h : admin.get("/api/hosts").body()) {
+                if (labelValue.equals(h.get("labels").path("bench").asString(null)) && h.get("state").asString().equals("online")) {
+                    online++;
+                }
+            }
+            if (online == count) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(online + " of " + count + " agents online after 60 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Sessions on the three namespace hosts: from the POST to the last host's "armed", by the server's clock. */
+    private static void arming(Fleet3 fleet, int runs) throws Exception {
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long session = fleet.fleet.startSession("");
+            fleet.fleet.awaitTracing(session, List.of("h1", "h2", "h3"));
+            JsonNode detail = fleet.fleet.session(session);
+            Instant created = Instant.parse(detail.get("createdAt").asString());
+            Instant last = created;
+            for (JsonNode h : detail.get("hosts")) {
+                Instant armed = Instant.parse(h.get("armedAt").asString());
+                last = armed.isAfter(last) ? armed : last;
+            }
+            millis.add(Duration.between(created, last).toNanos() / 1e6);
+            fleet.fleet.stopAndAwait(session);
+        }
+        millis.sort(Double::compare);
+        System.out.printf(Locale.ROOT, "%n### Start → all 3 agents armed (tracepoint backend), %d sessions%n%n", runs);
+        System.out.printf(Locale.ROOT, "| median | max |%n|---|---|%n| %.0f ms | %.0f ms |%n",
+                millis.get(millis.size() / 2), millis.get(millis.size() - 1));
+    }
+
+    /** Real traffic through the three hosts, traced by the three agents; the server's latency histogram. */
+    private static void latency(Fleet3 fleet, int seconds, int rate) throws Exception {
+        long session = fleet.fleet.startSession("");
+        fleet.fleet.awaitTracing(session, List.of("h1", "h2", "h3"));
+        fleet.fleet.admin.post("/api/ingest/reset", "");
+        NetnsLab.exec(fleet.fleet.netns.get("h1"), "java -cp " + System.getProperty("java.class.path")
+                + " io.skbtrail.agent.bench.UdpSender " + Fleet.H3_ADDRESS + " " + Fleet.DROPPED_PORT + " " + rate + " "
+                + seconds);
+        Thread.sleep(2000);
+        JsonNode stats = fleet.fleet.admin.get("/api/ingest").body();
+        fleet.fleet.stopAndAwait(session);
+        System.out.printf(Locale.ROOT, "%n### Kernel event → stored row, %d datagrams/s for %d s through 3 traced hosts"
+                + " (agent batches every 100 ms)%n%n", rate, seconds);
+        System.out.println("| events stored | p50 | p90 | p99 | max |");
+        System.out.println("|---|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| %,d | ≤ %d ms | ≤ %d ms | ≤ %d ms | ≤ %d ms |%n", stats.get("events").asLong(),
+                stats.get("latencyP50Ms").asLong(), stats.get("latencyP90Ms").asLong(),
+                stats.get("latencyP99Ms").asLong(), stats.get("latencyMaxMs").asLong());
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return fallback;
+    }
+
+    /** The three namespace hosts of the fleet tests, on an already running server. */
+    private static final class Fleet3 implements AutoCloseable {
+        final Fleet fleet;
+
+        Fleet3(ServerProcess server, Api admin, String token) throws Exception {
+            fleet = new Fleet(server, admin, token);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            fleet.closeAgentsAndLab();
+        }
+    }
+}
