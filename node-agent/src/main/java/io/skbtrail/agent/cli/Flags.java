@@ -8,10 +8,12 @@ import java.util.Map;
 /**
  * GNU-style flags: {@code --name value}, {@code --name=value}, booleans as {@code --name} or
  * {@code --name=false}; everything else is a positional argument (joined into the pcap expression).
+ * A flag given twice keeps its last value; {@link #all} has every value (repeatable flags).
  */
 final class Flags {
     private final Map<String, Boolean> known; // name -> takes a value
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> every = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
 
     private Flags(Map<String, Boolean> known) {
@@ -54,12 +56,18 @@ final class Flags {
                 value = "true";
             }
             flags.values.put(name, value);
+            flags.every.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
         }
         return flags;
     }
 
     List<String> positional() {
         return positional;
+    }
+
+    /** Every value given for {@code name}, in order (empty when not given). */
+    List<String> all(String name) {
+        return every.getOrDefault(name, List.of());
     }
 
     boolean has(String name) {

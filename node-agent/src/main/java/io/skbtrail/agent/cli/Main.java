@@ -30,6 +30,20 @@ public final class Main {
         return run(all, err, () -> stop);
     }
 
+    /**
+     * Runs {@code connect} in this JVM until {@code stop} is requested (or the server rejects the agent, or
+     * refuses its token), as the CLI would: for tests that play the server. Signal handlers are left alone.
+     *
+     * @param args the flags after {@code connect}, e.g. {@code --server http://127.0.0.1:PORT --token T}
+     * @return the exit status the process would have
+     */
+    public static int connect(String[] args, PrintStream err, StopSignal stop) {
+        String[] all = new String[args.length + 1];
+        all[0] = "connect";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return run(all, err, () -> stop);
+    }
+
     static int run(String[] args, PrintStream err) {
         return run(args, err, StopSignal::install);
     }
@@ -43,7 +57,8 @@ public final class Main {
             return switch (args[0]) {
                 case "trace" -> new TraceCommand(err, stop).run(args);
                 case "probe" -> new ProbeCommand(System.out).run(args);
-                default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe; see --help)");
+                case "connect" -> new ConnectCommand(err, stop, System.getenv()).run(args);
+                default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe, connect; see --help)");
             };
         } catch (UsageException e) {
             err.println("skbtrail-agent: " + e.getMessage());

@@ -3,23 +3,20 @@ package io.skbtrail.agent.cli;
 import io.skbtrail.agent.btf.DropReasons;
 import io.skbtrail.agent.btf.KernelBtf;
 import io.skbtrail.agent.event.EventDecoder;
-import io.skbtrail.agent.event.HostFacts;
 import io.skbtrail.agent.event.WallClock;
 import io.skbtrail.agent.feature.Check;
 import io.skbtrail.agent.feature.HostFeatures;
 import io.skbtrail.agent.ksym.Kallsyms;
-import io.skbtrail.agent.ksym.Symbol;
 import io.skbtrail.agent.libbpf.LibBpfLog;
 import io.skbtrail.agent.output.EventPrinter;
 import io.skbtrail.agent.output.OutputSink;
 import io.skbtrail.agent.output.RotatingFileSink;
 import io.skbtrail.agent.output.StreamSink;
+import io.skbtrail.agent.output.Summaries;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.AttachCancelledException;
-import io.skbtrail.agent.probe.BpfProgramTracer;
 import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.kprobe.KprobeBackend;
-import io.skbtrail.agent.probe.kprobe.TraceableFunctions;
 import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
 import io.skbtrail.filter.CompiledFilter;
 import io.skbtrail.filter.FilterException;
@@ -30,7 +27,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** {@code skbtrail-agent trace [pcap-filter] [flags]}: pwru-style tracing on this host. */
 final class TraceCommand {
@@ -69,24 +65,11 @@ final class TraceCommand {
         Backends.Choice backend = Backends.choose(request.backend(),
                 kallsyms.addressesOf("consume_skb").stream().findFirst().orElse(0L));
         err.println("skbtrail-agent: " + backend.explanation());
-        if (request.output().caller() && backend.kind() == Backends.Kind.TRACEPOINT) {
-            err.println("skbtrail-agent: --output-caller needs a kprobe backend; with tracepoints, a free's"
-                    + " location (the function that freed the skb) is in the location column");
-        }
-        boolean followClones = request.filter().trackSkb() && backend.trampolines().available();
-        if (request.filter().trackSkb() && !followClones) {
-            err.println("skbtrail-agent: --filter-track-skb will not follow clones and copies of an skb: "
-                    + backend.trampolines().reason());
-        }
-        if (request.bpfPrograms().any() && !backend.trampolines().available()) {
-            throw new IllegalStateException("--filter-trace-tc/--filter-trace-xdp need BPF trampolines (fentry): "
-                    + backend.trampolines().reason());
-        }
-        ProbeOptions options = new ProbeOptions(pcap, request.filter(), request.capture(), request.kernelBtf(),
-                request.filterFunc(), followClones, request.bpfPrograms());
+        ProbeOptions options = TraceSetup.probeOptions(request, pcap, backend,
+                note -> err.println("skbtrail-agent: " + note));
         ArmedProbes probes;
         try {
-            probes = arm(backend.kind(), btf, kallsyms, options, progress, stop::requested);
+            probes = TraceSetup.arm(backend.kind(), btf, kallsyms, options, progress, stop::requested);
         } catch (FilterException | TracepointBackend.NoMatchingProbeException | KprobeBackend.NoFunctionException e) {
             progress.done();
             err.println("skbtrail-agent: " + e.getMessage());
@@ -114,25 +97,12 @@ final class TraceCommand {
         return Main.EXIT_OK;
     }
 
-    private static ArmedProbes arm(Backends.Kind kind, KernelBtf btf, Kallsyms kallsyms, ProbeOptions options,
-            ProgressPrinter progress, BooleanSupplier cancelled) throws IOException {
-        if (kind == Backends.Kind.TRACEPOINT) {
-            return TracepointBackend.arm(btf, options, progress, cancelled);
-        }
-        return KprobeBackend.arm(kind == Backends.Kind.KPROBE ? KprobeBackend.Kind.KPROBE : KprobeBackend.Kind.KPROBE_MULTI,
-                btf, kallsyms, TraceableFunctions.load(), options, progress, cancelled);
-    }
-
     /** Traces until stopped or the line limit, then prints the summary; the caller detaches. */
     private void trace(TraceRequest request, ArmedProbes probes, Kallsyms kallsyms, DropReasons dropReasons,
             CompiledFilter pcap, StopSignal stop) throws IOException {
         WallClock clock = new WallClock();
-        EventDecoder decoder = new EventDecoder(BpfProgramTracer.naming(probes.probePoints(),
-                        address -> kallsyms.exact(address).orElse(null)),
-                // Bare names, module or not: the same function reads the same on every host, whether
-                // its kernel built it in or as a module.
-                address -> kallsyms.nearest(address).map(Symbol::name).orElse(null),
-                dropReasons::name, clock, HostFacts.bootId(), request.capture().packetBytes());
+        EventDecoder decoder = TraceSetup.decoder(probes, kallsyms, dropReasons, clock,
+                request.capture().packetBytes());
         try (EventPrinter printer = EventPrinter.create(request.output(), sink(request))) {
             TraceLoop loop = new TraceLoop(probes, decoder, printer, clock);
             stop.onStop(loop::stop);

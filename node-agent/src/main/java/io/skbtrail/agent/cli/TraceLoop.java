@@ -38,8 +38,9 @@ final class TraceLoop {
     private final WallClock clock;
     private final Map<String, Long> reported = new TreeMap<>();
     private volatile boolean stopRequested;
-    private boolean limitReached;
+    private volatile boolean limitReached;
     private long delivered;
+    private long started = System.nanoTime();
 
     TraceLoop(ArmedProbes probes, EventDecoder decoder, EventPrinter printer, WallClock clock) {
         this.probes = probes;
@@ -53,9 +54,14 @@ final class TraceLoop {
         stopRequested = true;
     }
 
+    /** Whether the loop ended (or will end) because the printer's line limit was reached. */
+    boolean limitReached() {
+        return limitReached;
+    }
+
     /** Runs until {@link #stop()} or the line limit, then detaches and returns the summary. */
     SummaryRecord run() throws IOException {
-        long started = System.nanoTime();
+        started = System.nanoTime();
         long nextLossReport = started + LOSS_REPORT_NS;
         long nextResample = started + CLOCK_RESAMPLE_NS;
         RingBuffer ring = probes.ring();
@@ -81,12 +87,20 @@ final class TraceLoop {
             ring.drain(handler);
             Map<String, Long> lost = reportLoss(true);
             printer.flush();
-            long[] c = probes.counters();
-            return new SummaryRecord(Instant.now(), probes.backend(), probes.attached().size(),
-                    c[KernelCounters.MATCHED], delivered, printer.printed(), lost, System.nanoTime() - started);
+            return summary(lost);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * The summary of what happened so far, with these loss totals: what {@link #run()} returns at the
+     * end, and the best a caller can say after {@link #run()} failed (see {@link #lossTotals}).
+     */
+    SummaryRecord summary(Map<String, Long> lost) {
+        long[] c = probes.counters();
+        return new SummaryRecord(Instant.now(), probes.backend(), probes.attached().size(),
+                c[KernelCounters.MATCHED], delivered, printer.printed(), lost, System.nanoTime() - started);
     }
 
     private void onRecord(java.nio.ByteBuffer data, int offset, int length) {
@@ -104,8 +118,11 @@ final class TraceLoop {
         }
     }
 
-    /** Loss per hop since the start; prints a loss record for each hop that grew since the last report. */
-    private Map<String, Long> reportLoss(boolean last) throws IOException {
+    /**
+     * Loss per kernel hop since the probes were armed, read from the kernel's counters. {@code last} adds
+     * {@value #HOP_TRACK_EVICTED}, which is only exact once tracing stopped (it walks the skb table).
+     */
+    static Map<String, Long> lossTotals(ArmedProbes probes, boolean last) {
         long[] c = probes.counters();
         Map<String, Long> totals = new TreeMap<>();
         totals.put(HOP_RINGBUF, c[KernelCounters.RINGBUF_FULL]);
@@ -117,6 +134,12 @@ final class TraceLoop {
             long evicted = c[KernelCounters.TRACK_INSERT] - c[KernelCounters.TRACK_DELETE] - probes.trackedSkbs();
             totals.put(HOP_TRACK_EVICTED, Math.max(0, evicted));
         }
+        return totals;
+    }
+
+    /** Loss per hop since the start; prints a loss record for each hop that grew since the last report. */
+    private Map<String, Long> reportLoss(boolean last) throws IOException {
+        Map<String, Long> totals = lossTotals(probes, last);
         for (Map.Entry<String, Long> hop : totals.entrySet()) {
             long before = reported.getOrDefault(hop.getKey(), 0L);
             if (hop.getValue() > before) {

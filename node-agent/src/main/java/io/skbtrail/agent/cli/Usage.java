@@ -11,6 +11,8 @@ final class Usage {
               trace [pcap-filter] [flags]   print where matching packets go in this host's kernel, and
                                             where and why they are dropped
               probe [--json]                what this kernel supports: backends, BTF, libbpf, drop reasons
+              connect --server URL [flags]  join a skbtrail server: trace the sessions it asks for and
+                                            stream their events to it
               --help                        this text; COMMAND --help for the command's flags
 
             Exit codes: 0 done, 2 usage or filter error, 1 runtime failure.
@@ -59,5 +61,37 @@ final class Usage {
               --debug                       libbpf's and the verifier's messages
               --idle                        attach the probes but leave tracing off (measures the cost
                                             of an attached, idle probe)
+            """;
+
+    static final String CONNECT = """
+            Usage: skbtrail-agent connect --server URL --token-file FILE [flags]
+
+            Connects this host to a skbtrail server and runs until SIGINT/SIGTERM. The server arms, starts,
+            updates and stops tracing sessions (a pcap filter and trace options each); the agent streams
+            their events, loss records and summaries back. Sessions keep tracing while the server is away:
+            their events wait in memory (--buffer-events) and go out when the link is back. Needs root.
+
+            Server:
+              --server URL                  http(s)://host[:port][/prefix] (or ws://, wss://); the agent
+                                            dials URL/api/agent/link
+              --token-file FILE             the agent token (Authorization: Bearer); or $SKBTRAIL_AGENT_TOKEN,
+              --token TOKEN                 or --token (visible in ps)
+              --name NAME                   this host's name at the server (default: the host name)
+              --label KEY=VALUE             a label the server selects hosts by; repeatable
+            Tracing:
+              --backend auto|kprobe-multi|kprobe|tracepoint   (default auto; kprobe: one session at a time)
+              --filter-netns PATH|inode:N   every session sees only this network namespace
+              --filter-ifname NAME          every session sees only this interface (looked up in the netns)
+              --kernel-btf FILE             BTF of this kernel when /sys/kernel/btf/vmlinux is missing
+              --debug                       libbpf's and the verifier's messages
+            Streaming:
+              --batch-millis MS             send a batch at most this long after its first event (default 100)
+              --batch-events N              at most N records per batch (default 4096, at most 65536)
+              --buffer-events N             records kept for the server until it acknowledges them
+                                            (default 1000000); beyond, events are counted as lost at
+                                            hop agent_buffer
+
+            Exit codes: 0 stopped by a signal, 1 the server rejected the agent or refused its token (or a
+            runtime failure), 2 usage error.
             """;
 }

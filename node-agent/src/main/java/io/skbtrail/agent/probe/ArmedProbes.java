@@ -14,6 +14,10 @@ import java.util.List;
  * Probes that are loaded and attached, with the ring buffer they write to. Tracing starts with
  * {@link #enable}; {@link #close()} stops it at once (the config map's enabled flag), then detaches
  * every probe and unloads the object.
+ *
+ * <p>The config map writes ({@link #enable}, {@link #update}, {@link #stopTracing}, {@link #close}) may come
+ * from different threads (a session of {@code connect} is updated by the server while its loop drains):
+ * they are serialised, an update keeps tracing on or off as it was, and nothing is written once closed.
  */
 public final class ArmedProbes implements AutoCloseable {
     /** A probe point that is not traced on this kernel, and why. */
@@ -34,6 +38,8 @@ public final class ArmedProbes implements AutoCloseable {
     private final int pcapFlags;
     private FilterSpec filter;
     private CaptureSpec capture;
+    private boolean enabled;
+    private boolean closed;
 
     ArmedProbes(String backend, BpfObject object, List<AutoCloseable> extras, List<BpfLink> links, List<BpfProgram> programs,
             List<String> attached, List<Disabled> disabled, RingBuffer ring, ProbeConfig config,
@@ -57,21 +63,36 @@ public final class ArmedProbes implements AutoCloseable {
     }
 
     /** Starts tracing (the probes are attached but idle until now). */
-    public void enable() {
+    public synchronized void enable() {
+        requireOpen();
+        enabled = true;
         config.write(filter, capture, pcapFlags, true);
     }
 
     /**
      * Changes the filters and outputs that live in the config map, without reloading; a new pcap
-     * expression needs new programs.
+     * expression needs new programs. Tracing stays as it was: on after {@link #enable()}, off before it
+     * and after {@link #stopTracing()}.
      */
-    public void update(FilterSpec newFilter, CaptureSpec newCapture) {
+    public synchronized void update(FilterSpec newFilter, CaptureSpec newCapture) {
+        requireOpen();
         if (!newFilter.pcap().equals(filter.pcap())) {
             throw new IllegalArgumentException("a new pcap expression needs the probes to be armed again");
         }
         this.filter = newFilter;
         this.capture = newCapture;
-        config.write(filter, capture, pcapFlags, true);
+        config.write(filter, capture, pcapFlags, enabled);
+    }
+
+    /** The filters in effect now. */
+    public synchronized FilterSpec filter() {
+        return filter;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the probes are detached");
+        }
     }
 
     public String backend() {
@@ -119,16 +140,27 @@ public final class ArmedProbes implements AutoCloseable {
      * though they stay attached until {@link #close()} (releasing a thousand kprobes takes a while).
      */
     public void stopTracing() {
-        config.write(filter, capture, pcapFlags, false);
+        synchronized (this) {
+            requireOpen();
+            enabled = false;
+            config.write(filter, capture, pcapFlags, false);
+        }
         ProgramBarrier.awaitRunningPrograms();
     }
 
     /** Detaches every probe (in parallel, reporting progress) and unloads the programs. */
     public void close(java.util.function.Consumer<String> progress) {
-        try {
-            config.write(filter, capture, pcapFlags, false);
-        } catch (RuntimeException ignored) {
-            // detaching stops the probes anyway
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            enabled = false;
+            try {
+                config.write(filter, capture, pcapFlags, false);
+            } catch (RuntimeException ignored) {
+                // detaching stops the probes anyway
+            }
         }
         Links.closeAll(links, progress);
         closeQuietly(extras);

@@ -1,13 +1,13 @@
-package io.skbtrail.agent.cli;
+package io.skbtrail.agent.output;
 
 import io.skbtrail.protocol.SummaryRecord;
 import java.util.stream.Collectors;
 
-/** Human one-liners for the terminal. */
-final class Summaries {
+/** Human one-liners for the terminal (the trace command, and each session of the connect command). */
+public final class Summaries {
     private Summaries() {}
 
-    static String oneLine(SummaryRecord s) {
+    public static String oneLine(SummaryRecord s) {
         String lost = s.lost().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(", "));
