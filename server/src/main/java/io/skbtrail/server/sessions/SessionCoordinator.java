@@ -127,9 +127,10 @@ public class SessionCoordinator implements AgentEvents {
             } else if (state.equals("offline") || state.equals("arming") || state.equals("armed")
                     || state.equals("tracing")) {
                 if (restarted) {
-                    hosts.closeGaps(id, agent.hostId(), Instant.now(),
-                            "agent restarted: events it had not sent are lost");
-                    hosts.openGap(id, agent.hostId(), Instant.now(), "agent restarted: re-arming");
+                    // One gap from the old process's last word to the new one's arming (closed in armed()).
+                    String reason = "agent restarted: events it had not sent are lost";
+                    hosts.openGap(id, agent.hostId(), Instant.now(), reason);
+                    hosts.describeOpenGap(id, agent.hostId(), reason);
                 }
                 arm(session, agent);
             }

@@ -100,6 +100,11 @@ public class SessionHosts {
                 session, host, Timestamp.from(from), reason, session, host);
     }
 
+    void describeOpenGap(long session, long host, String reason) {
+        jdbc.update("update session_gaps set reason = ? where session_id = ? and host_id = ? and gap_to is null",
+                reason, session, host);
+    }
+
     /** The host came back with the same agent process: it kept tracing, nothing was missed. */
     void forgetOpenGap(long session, long host) {
         jdbc.update("delete from session_gaps where session_id = ? and host_id = ? and gap_to is null", session, host);

@@ -141,9 +141,9 @@ class FleetTraceKernelTest {
         assertNoDuplicates(session);
     }
 
-    /** Datagrams h2 forwarded: its transmits towards h3. */
+    /** Datagrams h2 forwarded: its transmits towards h3 (net_dev_start_xmit, the hook that reads the headers). */
     private static long forwarded(long session) throws java.io.IOException, InterruptedException {
-        return Fleet.count(fleet.events(session, "h2", "func=net:net_dev_xmit&daddr=" + Fleet.H3_ADDRESS),
+        return Fleet.count(fleet.events(session, "h2", "func=net:net_dev_start_xmit&daddr=" + Fleet.H3_ADDRESS),
                 e -> e.get("iface").asString("").endsWith("a2"));
     }
 
