@@ -58,7 +58,8 @@ public final class Main {
                 case "trace" -> new TraceCommand(err, stop).run(args);
                 case "probe" -> new ProbeCommand(System.out).run(args);
                 case "connect" -> new ConnectCommand(err, stop, System.getenv()).run(args);
-                default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe, connect; see --help)");
+                case "replay" -> new ReplayCommand(err, stop, System.getenv()).run(args);
+                default -> throw new UsageException("unknown command \"" + args[0] + "\" (trace, probe, connect, replay; see --help)");
             };
         } catch (UsageException e) {
             err.println("skbtrail-agent: " + e.getMessage());

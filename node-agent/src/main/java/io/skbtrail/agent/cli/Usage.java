@@ -13,6 +13,8 @@ final class Usage {
               probe [--json]                what this kernel supports: backends, BTF, libbpf, drop reasons
               connect --server URL [flags]  join a skbtrail server: trace the sessions it asks for and
                                             stream their events to it
+              replay FILE --server URL [flags]  like connect, but each session gets the events of a
+                                            recording (trace --output-json); for load tests of a server
               --help                        this text; COMMAND --help for the command's flags
 
             Exit codes: 0 done, 2 usage or filter error, 1 runtime failure.

@@ -115,6 +115,6 @@ public class SecurityConfig {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+        return new VerifiedPasswordCache(new BCryptPasswordEncoder());
     }
 }

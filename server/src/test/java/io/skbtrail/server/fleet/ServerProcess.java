@@ -39,7 +39,12 @@ final class ServerProcess implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         starts++;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.skbtrail.server.SkbtrailServer"));
+                "-Xmx1g"));
+        String extra = System.getenv("SKBTRAIL_SERVER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.skbtrail.server.SkbtrailServer"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SKBTRAIL_DATA_DIR", dataDir.toString());
