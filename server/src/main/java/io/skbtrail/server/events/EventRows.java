@@ -4,8 +4,6 @@ import io.skbtrail.protocol.Event;
 import io.skbtrail.server.agents.Clocks;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Turns contract v1 events into rows of the {@code events} table, checking first every value PostgreSQL
@@ -18,10 +16,7 @@ final class EventRows {
             + "saddr, daddr, sport, dport, l4_proto, tcp_flags, icmp_type, icmp_code, icmp_id, icmp_seq, stack, "
             + "skb_dump, packet, caller";
 
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.]{2,45}");
-    private static final Pattern HEX = Pattern.compile("(?:[0-9a-f]{2})*");
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    // Checked by hand, not with regular expressions: these run for every stored event.
 
     private EventRows() {}
 
@@ -51,7 +46,7 @@ final class EventRows {
     }
 
     private static String uuid(String bootId) {
-        if (!UUID_TEXT.matcher(bootId).matches()) {
+        if (!isUuid(bootId)) {
             throw new IllegalArgumentException("event.boot_id: expected a UUID (/proc/sys/kernel/random/boot_id)");
         }
         return bootId;
@@ -73,7 +68,7 @@ final class EventRows {
      * here, and text with a colon is only ever parsed as an IPv6 literal by {@link InetAddress}.
      */
     static String ip(String text, String field) {
-        if (!IP_LITERAL.matcher(text).matches()) {
+        if (text.length() < 2 || text.length() > 45 || !allOf(text, "0123456789abcdefABCDEF:.")) {
             throw new IllegalArgumentException("event." + field + ": not an IP address");
         }
         if (text.indexOf(':') < 0) {
@@ -89,14 +84,53 @@ final class EventRows {
         }
     }
 
+    /** Four decimal octets 0..255 without leading zeros, separated by dots. */
     private static boolean isIpv4(String text) {
-        String[] octets = text.split("\\.", -1);
-        if (octets.length != 4) {
+        int octets = 0;
+        int i = 0;
+        while (i <= text.length()) {
+            int start = i;
+            int value = 0;
+            while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+                value = value * 10 + (text.charAt(i) - '0');
+                i++;
+                if (i - start > 3) {
+                    return false;
+                }
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
+                return false;
+            }
+            octets++;
+            if (i == text.length()) {
+                break;
+            }
+            if (text.charAt(i) != '.') {
+                return false;
+            }
+            i++;
+        }
+        return octets == 4;
+    }
+
+    private static boolean isUuid(String s) {
+        if (s.length() != 36) {
             return false;
         }
-        for (String o : octets) {
-            if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(Character::isDigit) || Integer.parseInt(o) > 255
-                    || (o.length() > 1 && o.charAt(0) == '0')) {
+        for (int i = 0; i < 36; i++) {
+            char c = s.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : "0123456789abcdefABCDEF".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allOf(String s, String allowed) {
+        for (int i = 0; i < s.length(); i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
                 return false;
             }
         }
@@ -104,13 +138,9 @@ final class EventRows {
     }
 
     private static String packet(String hex) {
-        if (hex != null && !HEX.matcher(hex).matches()) {
+        if (hex != null && (hex.length() % 2 != 0 || !allOf(hex, "0123456789abcdef"))) {
             throw new IllegalArgumentException("event.packet: expected lower-case hex bytes");
         }
         return hex;
-    }
-
-    static UUID bootUuid(String text) {
-        return UUID.fromString(text);
     }
 }
