@@ -44,11 +44,12 @@ public final class ServerBench {
                 throw new IllegalStateException("no JDBC URL in the server log");
             }
             String jdbc = m.group(1);
-            ingest(server, admin, token, jdbc, agents, perAgent, rounds);
+            // The fleet first: ingest leaves PostgreSQL busy (checkpoints, autovacuum) for a while.
             try (Fleet3 fleet = new Fleet3(server, admin, token)) {
                 arming(fleet, armRuns);
                 latency(fleet, latencySeconds, latencyRate);
             }
+            ingest(server, admin, token, jdbc, agents, perAgent, rounds);
         }
     }
 
