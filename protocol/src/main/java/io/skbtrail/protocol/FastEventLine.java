@@ -15,7 +15,7 @@ import java.util.List;
  * hold a backslash), applying the same rules as {@link JsonTree}: the same escapes, {@code \\uXXXX} giving
  * one UTF-16 unit with no surrogate pairing or checking (as the tree does), raw control characters
  * refused, at most {@link EventJsonParser#MAX_STRING_LENGTH} characters after unescaping. Each value gets
- * exactly the check the strict parser gives it: the same ranges, nullability, {@link UtcTimestamp#parse}
+ * exactly the check the strict parser gives it: the same ranges, nullability, the dates {@link UtcTimestamp#parse} accepts
  * for {@code time}, {@link Event.ProbeType#fromWireName} names, and at most {@link JsonTree#MAX_MEMBERS}
  * stack frames. Trailing whitespace after the object is allowed, as the strict parser allows it.
  *
