@@ -80,7 +80,7 @@ public record EventBatch(long seq, long session, String end, List<WireRecord> re
                 throw new IllegalArgumentException("batch: more records than count " + count);
             }
             try {
-                records.add(EventJsonParser.parse(frame.substring(start, next), maxLineLength));
+                records.add(EventJsonParser.parse(frame, start, next, maxLineLength));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("batch record " + (records.size() + 1) + ": " + e.getMessage());
             }

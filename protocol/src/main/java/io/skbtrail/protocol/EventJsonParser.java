@@ -16,6 +16,10 @@ package io.skbtrail.protocol;
  * {@code event.tuple.sport: expected integer in 0..65535, got string}). Work is linear in the line length;
  * the line length, string length ({@value #MAX_STRING_LENGTH} chars) and nesting depth are capped.
  * Thread-safe (no shared state).
+ *
+ * <p>Event lines exactly as {@link EventJson} writes them (field order, no whitespace) are read by
+ * {@link FastEventLine} in one pass without a tree; every other line falls back to the strict reader, with
+ * the same results and messages either way.
  */
 public final class EventJsonParser {
 
@@ -41,6 +45,34 @@ public final class EventJsonParser {
      * @throws IllegalArgumentException when the line is not one valid contract v1 record
      */
     public static WireRecord parse(String line, int maxLineLength) {
+        if (line == null) {
+            throw new IllegalArgumentException("line: null");
+        }
+        return parse(line, 0, line.length(), maxLineLength);
+    }
+
+    /**
+     * Parses the line {@code text[start, end)} without copying it first: {@link EventBatch} hands over its
+     * frame. Event lines in the encoder's exact form take {@link FastEventLine}; anything else, including
+     * every invalid line, goes to the strict parser, which alone decides on errors and their messages.
+     */
+    static WireRecord parse(String text, int start, int end, int maxLineLength) {
+        if (end - start > maxLineLength) {
+            throw new IllegalArgumentException(
+                    "line: longer than " + maxLineLength + " characters (" + (end - start) + ")");
+        }
+        Event event = FastEventLine.parse(text, start, end);
+        if (event != null) {
+            return event;
+        }
+        return parseStrict(start == 0 && end == text.length() ? text : text.substring(start, end), maxLineLength);
+    }
+
+    /**
+     * The strict parser on its own, over a generic JSON tree: the reference behaviour for every line, fast
+     * path or not (package-private for the differential test).
+     */
+    static WireRecord parseStrict(String line, int maxLineLength) {
         if (line == null) {
             throw new IllegalArgumentException("line: null");
         }
