@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,14 @@ public final class AgentConnection {
     private final Map<Long, long[]> pendingPings = new ConcurrentHashMap<>();
     private final AtomicLong pingIds = new AtomicLong();
     private final EventRate rate = new EventRate();
+    /**
+     * Stores this agent's batches in order on a thread of its own, so the link's thread parses the next
+     * batch while PostgreSQL takes the previous one; at most {@link #BATCHES_IN_FLIGHT} wait, then the
+     * link's thread waits too (and TCP slows the agent down).
+     */
+    private final ExecutorService storing;
+    private final Semaphore inFlight = new Semaphore(BATCHES_IN_FLIGHT);
+    static final int BATCHES_IN_FLIGHT = 4;
     private volatile AgentFrame.Heartbeat lastHeartbeat;
     private volatile Instant lastSeen = Instant.now();
 
@@ -36,6 +48,40 @@ public final class AgentConnection {
         this.name = hello.name();
         this.hello = hello;
         this.tokenId = tokenId;
+        this.storing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ingest-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues the storing of one batch behind this agent's earlier ones. */
+    void store(Runnable task) throws InterruptedException {
+        inFlight.acquire();
+        try {
+            storing.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    inFlight.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
+    }
+
+    /** After the link closed: lets the queued batches be stored (they are valid), then stops the thread. */
+    void finishStoring() {
+        storing.shutdown();
+        try {
+            if (!storing.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("agent {}: batches still being stored 30 s after the link closed", name);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public long hostId() { return hostId; }

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
@@ -14,7 +13,8 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
  * Agents connect to {@code /api/agent/link} with {@code Authorization: Bearer <agent token>}; a missing,
@@ -33,11 +33,12 @@ public class AgentLinkConfig implements WebSocketConfigurer {
     public static final int MAX_FRAME_BYTES = 32 << 20;
 
     /**
-     * The container's text buffer: frames reach the handler in parts of at most this many characters.
-     * Tomcat allocates this buffer for every open WebSocket, and with a buffer as large as a whole frame it
-     * refused frames over it with a misleading 1007 (invalid UTF-8) instead of 1009.
+     * The container's limit on one text message. Jetty delivers a message in parts (as the frames arrive)
+     * and counts the parts against this limit; it is set above the handler's own limit so that the
+     * handler, which assembles the parts, is the one that refuses an oversized frame (1009, with the
+     * limit in the reason). Jetty grows its buffers as data comes; it does not allocate the limit up front.
      */
-    static final int TEXT_PART_CHARS = 64 * 1024;
+    static final int CONTAINER_MESSAGE_LIMIT = MAX_FRAME_BYTES + (1 << 20);
 
     private final AgentLinkHandler handler;
     private final AgentTokens tokens;
@@ -49,16 +50,14 @@ public class AgentLinkConfig implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(handler, "/api/agent/link").addInterceptors(new TokenCheck()).setAllowedOrigins("*");
-    }
-
-    @Bean
-    ServletServerContainerFactoryBean webSocketContainer() {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(TEXT_PART_CHARS);
-        container.setMaxBinaryMessageBufferSize(64 * 1024);
-        container.setMaxSessionIdleTimeout(120_000L);
-        return container;
+        // Jetty's own upgrade (Spring's choice on Jetty) takes its limits from this configurer.
+        JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
+        jetty.addWebSocketConfigurer(c -> {
+            c.setMaxTextMessageSize(CONTAINER_MESSAGE_LIMIT);
+            c.setIdleTimeout(java.time.Duration.ofMinutes(2));
+        });
+        registry.addHandler(handler, "/api/agent/link").setHandshakeHandler(new DefaultHandshakeHandler(jetty))
+                .addInterceptors(new TokenCheck()).setAllowedOrigins("*");
     }
 
     private final class TokenCheck implements HandshakeInterceptor {

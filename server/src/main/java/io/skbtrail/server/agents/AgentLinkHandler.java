@@ -63,7 +63,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
         openedAt.put(socket.getId(), new Opened(socket, System.currentTimeMillis()));
     }
 
-    /** Frames arrive in parts (see {@link AgentLinkConfig#TEXT_PART_CHARS}) and are assembled here. */
+    /** Frames arrive in parts (as the container reads them) and are assembled here, up to the size limit. */
     @Override
     public boolean supportsPartialMessages() {
         return true;
@@ -83,14 +83,8 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             return null;
         }
         StringBuilder frame = partialFrames.get(socket.getId());
-        if (frame == null && part.isLast()) {
-            return part.getPayload();
-        }
-        if (frame == null) {
-            frame = new StringBuilder(Math.max(1 << 16, part.getPayloadLength() * 2));
-            partialFrames.put(socket.getId(), frame);
-        }
-        if (frame.length() + part.getPayloadLength() > AgentLinkConfig.MAX_FRAME_BYTES) {
+        int soFar = frame == null ? 0 : frame.length();
+        if (soFar + part.getPayloadLength() > AgentLinkConfig.MAX_FRAME_BYTES) {
             partialFrames.remove(socket.getId());
             AgentConnection agent = bySocket.get(socket.getId());
             String who = agent != null ? "agent " + agent.name() : "unnamed agent from " + socket.getRemoteAddress();
@@ -98,6 +92,13 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             close(socket, CloseStatus.TOO_BIG_TO_PROCESS.withReason(
                     "frame larger than " + AgentLinkConfig.MAX_FRAME_BYTES + " bytes"));
             return null;
+        }
+        if (frame == null && part.isLast()) {
+            return part.getPayload();
+        }
+        if (frame == null) {
+            frame = new StringBuilder(Math.max(1 << 16, part.getPayloadLength() * 2));
+            partialFrames.put(socket.getId(), frame);
         }
         frame.append(part.getPayload());
         if (!part.isLast()) {
@@ -169,8 +170,34 @@ public class AgentLinkHandler extends TextWebSocketHandler {
         sessions.connected(agent, registration.restarted());
     }
 
+    /**
+     * Checks and encodes the batch here (a bad one closes the link before anything is queued), then
+     * stores it on the agent's storing thread and acknowledges it once committed.
+     */
     private void batch(AgentConnection agent, EventBatch batch) {
-        EventIngest.Stored stored = ingest.store(agent.hostId(), agent.hello().incarnation(), batch);
+        EventIngest.Prepared rows = ingest.prepare(batch, agent.hostId());
+        try {
+            agent.store(() -> store(agent, batch, rows));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            agent.close(CloseStatus.SERVICE_RESTARTED);
+        }
+    }
+
+    private void store(AgentConnection agent, EventBatch batch, EventIngest.Prepared rows) {
+        EventIngest.Stored stored;
+        try {
+            stored = ingest.store(agent.hostId(), agent.hello().incarnation(), batch, rows);
+        } catch (ProtocolViolation e) {
+            log.warn("agent {}: {}; closing the link", agent.name(), e.getMessage());
+            agent.close(CloseStatus.POLICY_VIOLATION.withReason(shorten(e.getMessage())));
+            return;
+        } catch (RuntimeException e) {
+            log.error("agent {}: batch {} not stored; closing the link so the agent resends it", agent.name(),
+                    batch.seq(), e);
+            agent.close(CloseStatus.SERVER_ERROR);
+            return;
+        }
         agent.send(new ServerFrame.Ack(batch.seq()));
         if (stored.duplicate()) {
             return;
@@ -204,6 +231,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             return;
         }
         registry.remove(agent);
+        agent.finishStoring();
         String why = status.getCode() == CloseStatus.TOO_BIG_TO_PROCESS.getCode()
                 ? "a frame exceeded the size limit" : status.toString();
         log.info("agent {} disconnected: {}", agent.name(), why);

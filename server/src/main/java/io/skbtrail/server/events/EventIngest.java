@@ -42,12 +42,36 @@ public class EventIngest {
         this.stats = stats;
     }
 
+    /** A batch checked and encoded for COPY, before any database work. */
+    public static final class Prepared {
+        private final BatchRows rows;
+
+        private Prepared(BatchRows rows) {
+            this.rows = rows;
+        }
+    }
+
     /**
-     * @throws IllegalArgumentException for a value the database would refuse
+     * Checks every value of the batch and encodes its rows.
+     *
+     * @throws IllegalArgumentException for a value the database would refuse, naming it
+     */
+    public Prepared prepare(EventBatch batch, long hostId) {
+        return new Prepared(BatchRows.of(batch, hostId));
+    }
+
+    /** Checks, encodes and stores a batch (for callers without a pipeline). */
+    public Stored store(long hostId, String incarnation, EventBatch batch) {
+        return store(hostId, incarnation, batch, prepare(batch, hostId));
+    }
+
+    /**
+     * Stores a prepared batch, or recognises it as stored before.
+     *
      * @throws AgentLinkHandler.ProtocolViolation for a batch of a session the host was never asked to trace
      */
-    public Stored store(long hostId, String incarnation, EventBatch batch) {
-        BatchRows rows = BatchRows.of(batch, hostId);
+    public Stored store(long hostId, String incarnation, EventBatch batch, Prepared prepared) {
+        BatchRows rows = prepared.rows;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
