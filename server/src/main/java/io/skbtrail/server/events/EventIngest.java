@@ -9,7 +9,8 @@ import io.skbtrail.protocol.WireRecord;
 import io.skbtrail.server.agents.AgentLinkHandler;
 import io.skbtrail.server.agents.Clocks;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -131,8 +132,10 @@ public class EventIngest {
             log.info("host {}: batch {} is for session {}, which was deleted: dropped", hostId, batch.seq(), batch.session());
         } else {
             if (!rows.copy.isEmpty()) {
+                // Bytes, not a Reader: the driver would re-encode the text in small chunks.
+                byte[] data = rows.copy.toString().getBytes(StandardCharsets.UTF_8);
                 ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn(
-                        "copy events (" + EventRows.COLUMNS + ") from stdin", new StringReader(rows.copy.toString()));
+                        "copy events (" + EventRows.COLUMNS + ") from stdin", new ByteArrayInputStream(data), 1 << 20);
             }
             updateCounters(c, hostId, batch.session(), rows);
         }

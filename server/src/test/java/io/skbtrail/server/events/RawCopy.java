@@ -1,7 +1,6 @@
 package io.skbtrail.server.events;
 
 import io.skbtrail.protocol.Event;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -53,8 +52,10 @@ public final class RawCopy {
                 List<String> batches = perWriter.get(i);
                 done.add(pool.submit(() -> {
                     for (String batch : batches) {
-                        ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI()
-                                .copyIn("copy events (" + EventRows.COLUMNS + ") from stdin", new StringReader(batch));
+                        ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn(
+                                "copy events (" + EventRows.COLUMNS + ") from stdin",
+                                new java.io.ByteArrayInputStream(batch.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                1 << 20);
                         c.commit();
                     }
                     return null;
@@ -73,25 +74,31 @@ public final class RawCopy {
         }
     }
 
-    /** Creates a bare session and host row with the session's partition, for the raw COPY to fill. */
-    public static long[] prepare(String jdbcUrl, String hostName) throws SQLException {
+    /**
+     * Creates a bare session with its partition and {@code hosts} host rows, for the raw COPY to fill: one
+     * session, as the agents' events go into one session.
+     *
+     * @return the session id, then the host ids
+     */
+    public static long[] prepare(String jdbcUrl, String hostPrefix, int hosts) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "")) {
-            long host;
-            try (var s = c.createStatement(); var r = s.executeQuery(
-                    "insert into hosts (name) values ('" + hostName + "') returning id")) {
-                r.next();
-                host = r.getLong(1);
-            }
-            long session;
+            long[] ids = new long[hosts + 1];
             try (var s = c.createStatement(); var r = s.executeQuery(
                     "insert into sessions (state, created_by) values ('stopped', 'bench') returning id")) {
                 r.next();
-                session = r.getLong(1);
+                ids[0] = r.getLong(1);
+            }
+            for (int i = 1; i <= hosts; i++) {
+                try (var s = c.createStatement(); var r = s.executeQuery(
+                        "insert into hosts (name) values ('" + hostPrefix + "-" + i + "') returning id")) {
+                    r.next();
+                    ids[i] = r.getLong(1);
+                }
             }
             try (var s = c.createStatement()) {
-                s.execute("create table events_s" + session + " partition of events for values in (" + session + ")");
+                s.execute("create table events_s" + ids[0] + " partition of events for values in (" + ids[0] + ")");
             }
-            return new long[] {session, host};
+            return ids;
         }
     }
 }

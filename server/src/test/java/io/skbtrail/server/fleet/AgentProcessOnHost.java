@@ -43,6 +43,10 @@ final class AgentProcessOnHost implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "replay",
                 recording.toString(), "--server", server, "--token", token, "--name", name));
+        String batch = System.getenv("SKBTRAIL_BENCH_BATCH_EVENTS");
+        if (batch != null) {
+            command.addAll(List.of("--batch-events", batch));
+        }
         for (String label : labels) {
             command.add("--label");
             command.add(label);

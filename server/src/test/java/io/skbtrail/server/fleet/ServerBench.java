@@ -57,15 +57,15 @@ public final class ServerBench {
             int rounds) throws Exception {
         List<Event> events = Recording.generate(perAgent);
         Path file = Recording.write(events);
-        System.out.printf("%n### Ingest: %d agent processes × %,d recorded events, into the shipped schema and indexes%n%n",
-                agents, perAgent);
+        System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped schema"
+                + " and indexes%n%n", agents, perAgent);
         System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw |");
         System.out.println("|---|---|---|---|");
         for (int round = 1; round <= rounds; round++) {
             List<List<String>> raw = new ArrayList<>();
+            long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
             for (int i = 0; i < agents; i++) {
-                long[] ids = RawCopy.prepare(jdbc, "raw-" + round + "-" + i);
-                raw.add(RawCopy.encode(events, ids[0], ids[1], 4096));
+                raw.add(RawCopy.encode(events, ids[0], ids[i + 1], 4096));
             }
             double rawSeconds = RawCopy.run(jdbc, raw);
             double rawRate = agents * (double) perAgent / rawSeconds;
