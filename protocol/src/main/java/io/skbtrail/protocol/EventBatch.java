@@ -13,6 +13,9 @@ import java.util.List;
  * {"type":"loss",…}
  * </pre>
  *
+ * <p>The frame is a WebSocket binary frame holding this text in UTF-8 (what agents send: far cheaper for
+ * the server to decode than a text frame) or a text frame; servers accept both.
+ *
  * <p>{@code seq} counts batches per agent incarnation from 1, across all sessions, without gaps; the server
  * stores a batch and its seq in one transaction and acknowledges cumulatively, so a batch resent after a
  * reconnect is recognised and dropped. {@code end} is set on a session's last batch: {@code stopped} (the

@@ -92,6 +92,18 @@ public final class ScriptedAgentClient implements AutoCloseable {
         return this;
     }
 
+    /** Sends raw bytes as one binary frame (how agents send event batches). */
+    public ScriptedAgentClient sendBinary(byte[] bytes) {
+        try {
+            socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // the server may close first; the close code tells what happened
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("sending a frame: " + e, e);
+        }
+        return this;
+    }
+
     /**
      * Sends one text frame as several WebSocket fragments of {@code partChars} characters, as a client
      * streaming a large frame does. (java.net.http sends a single huge fragment that the server then refuses

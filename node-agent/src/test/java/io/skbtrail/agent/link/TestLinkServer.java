@@ -186,7 +186,7 @@ final class TestLinkServer implements AutoCloseable {
                         payload[i] ^= mask[i % 4];
                     }
                     switch (opcode) {
-                        case 0x0, 0x1 -> {
+                        case 0x0, 0x1, 0x2 -> { // batches come as binary frames of UTF-8 text
                             message.write(payload);
                             if (fin) {
                                 messages.add(message.toString(StandardCharsets.UTF_8));

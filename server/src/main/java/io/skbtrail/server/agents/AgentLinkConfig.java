@@ -54,6 +54,7 @@ public class AgentLinkConfig implements WebSocketConfigurer {
         JettyRequestUpgradeStrategy jetty = new JettyRequestUpgradeStrategy();
         jetty.addWebSocketConfigurer(c -> {
             c.setMaxTextMessageSize(CONTAINER_MESSAGE_LIMIT);
+            c.setMaxBinaryMessageSize(CONTAINER_MESSAGE_LIMIT);
             c.setIdleTimeout(java.time.Duration.ofMinutes(2));
         });
         registry.addHandler(handler, "/api/agent/link").setHandshakeHandler(new DefaultHandshakeHandler(jetty))

@@ -63,6 +63,36 @@ class AgentLinkHostileFramesTest extends AgentLinkTestBase {
     }
 
     @Test
+    void batchAsABinaryFrameIsStoredLikeText() {
+        String name = unique("binary");
+        try (ScriptedAgentClient agent = agent(hello(name))) {
+            long session = tracingSession(agent, name);
+            long before = storedEvents(session);
+            agent.sendBinary(batch(2, session, null, event(2, null), event(3, null))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(agent.await(ServerFrame.Ack.class, a -> a.seq() == 2).seq()).isEqualTo(2);
+            assertThat(storedEvents(session)).isEqualTo(before + 2);
+            stop(session);
+        }
+    }
+
+    @Test
+    void binaryFrameThatIsNotUtf8ClosesTheLinkWith1007(CapturedOutput log) {
+        String name = unique("not-utf8");
+        try (ScriptedAgentClient agent = agent(hello(name))) {
+            long session = tracingSession(agent, name);
+            long before = storedEvents(session);
+            byte[] bytes = batch(2, session, null, event(2, null)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes[bytes.length / 2] = (byte) 0xff;
+            agent.sendBinary(bytes);
+            assertThat(agent.awaitClose()).isEqualTo(new ScriptedAgentClient.Closed(1007, "binary frame is not UTF-8 text"));
+            assertThat(log.getOut()).contains("agent " + name + ": binary frame is not UTF-8 text; closing the link");
+            assertThat(storedEvents(session)).isEqualTo(before);
+            stop(session);
+        }
+    }
+
+    @Test
     void batchWhoseCountLies(CapturedOutput log) {
         assertClosesTheLink(session -> batch(2, session, null, event(2, null), event(3, null))
                 .replace("\"count\":2", "\"count\":3"), 1008, "batch: count says 3 records, frame has 2", log);

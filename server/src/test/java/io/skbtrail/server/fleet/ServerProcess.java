@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
     void start() throws IOException, InterruptedException {
         starts++;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g"));
+                "-Xmx1g", "-XX:+UseParallelGC"));
         String extra = System.getenv("SKBTRAIL_SERVER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
