@@ -44,6 +44,7 @@ final class Recording {
 
     static Path write(List<Event> events) throws IOException {
         Path file = Files.createTempFile("skbtrail-recording", ".ndjson");
+        file.toFile().deleteOnExit();
         EventJson json = new EventJson();
         StringBuilder line = new StringBuilder(1024);
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

@@ -32,6 +32,7 @@ final class ServerProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The server's log of its current (or last) start; kept in the data directory, gone after close(). */
     Path log() {
         return dataDir.resolve("server-" + starts + ".log");
     }
@@ -82,5 +83,7 @@ final class ServerProcess implements AutoCloseable {
         }
         // A postmaster left by kill() in a test that failed before restarting the server.
         io.skbtrail.agent.lab.Shell.tryRun("pkill -f 'postgres -D " + dataDir + "' || true");
+        // Benchmarks leave gigabytes of events here.
+        io.skbtrail.agent.lab.Shell.tryRun("rm -rf '" + dataDir + "'");
     }
 }
