@@ -383,15 +383,11 @@ final class FastEventLine {
             throw FALLBACK;
         }
         char c = text.charAt(pos++);
+        char simple = JsonTree.simpleEscape(c);
+        if (simple != 0) {
+            return simple;
+        }
         switch (c) {
-            case '"': return '"';
-            case '\\': return '\\';
-            case '/': return '/';
-            case 'b': return '\b';
-            case 'f': return '\f';
-            case 'n': return '\n';
-            case 'r': return '\r';
-            case 't': return '\t';
             case 'u':
                 if (pos + 4 > end) {
                     throw FALLBACK;

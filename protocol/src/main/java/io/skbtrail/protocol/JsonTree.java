@@ -180,11 +180,11 @@ final class JsonTree {
         }
     }
 
-    private char escape() {
-        if (pos >= text.length()) {
-            throw error("unterminated string");
-        }
-        char c = text.charAt(pos++);
+    /**
+     * The character a one-letter escape ({@code \n}, {@code \"}, …) stands for, or 0 for any other letter:
+     * shared with {@link FastEventLine}, which must decode exactly as this parser does.
+     */
+    static char simpleEscape(char c) {
         switch (c) {
             case '"': return '"';
             case '\\': return '\\';
@@ -194,6 +194,20 @@ final class JsonTree {
             case 'n': return '\n';
             case 'r': return '\r';
             case 't': return '\t';
+            default: return 0;
+        }
+    }
+
+    private char escape() {
+        if (pos >= text.length()) {
+            throw error("unterminated string");
+        }
+        char c = text.charAt(pos++);
+        char simple = simpleEscape(c);
+        if (simple != 0) {
+            return simple;
+        }
+        switch (c) {
             case 'u':
                 if (pos + 4 > text.length()) {
                     throw error("truncated \\u escape");

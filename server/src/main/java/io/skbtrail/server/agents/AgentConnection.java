@@ -91,8 +91,6 @@ public final class AgentConnection {
     public AgentFrame.Heartbeat lastHeartbeat() { return lastHeartbeat; }
     public Instant lastSeen() { return lastSeen; }
     public EventRate rate() { return rate; }
-    boolean isOpen() { return socket.isOpen(); }
-    String socketId() { return socket.getId(); }
 
     void seen() {
         lastSeen = Instant.now();

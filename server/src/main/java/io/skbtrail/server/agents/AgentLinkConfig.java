@@ -77,7 +77,6 @@ public class AgentLinkConfig implements WebSocketConfigurer {
                 return false;
             }
             attributes.put(AgentLinkHandler.TOKEN, token.get());
-            attributes.put(AgentLinkHandler.TOKEN_ID, token.get().getId());
             return true;
         }
 

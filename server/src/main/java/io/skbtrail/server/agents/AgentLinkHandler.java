@@ -32,7 +32,6 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 public class AgentLinkHandler extends TextWebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(AgentLinkHandler.class);
 
-    static final String TOKEN_ID = "skbtrail.agentTokenId";
     static final String TOKEN = "skbtrail.agentToken";
     private static final int HEARTBEAT_MILLIS = 1000;
     private static final long SILENT_LINK_MS = 30_000;

@@ -28,15 +28,6 @@ final class CopyText {
         return this;
     }
 
-    CopyText nullableNumber(Long value) {
-        if (value == null) {
-            next().append("\\N");
-        } else {
-            next().append(value.longValue());
-        }
-        return this;
-    }
-
     CopyText text(String value) {
         if (value == null) {
             next().append("\\N");

@@ -72,7 +72,7 @@ public class SessionCoordinator implements AgentEvents {
             return;
         }
         TraceSession session = found.get();
-        if (!session.getState().equals(TraceSession.PENDING) && !session.getState().equals(TraceSession.RUNNING)) {
+        if (!session.acceptsTracing()) {
             agent.send(new ServerFrame.Stop(armed.session()));
             return;
         }
@@ -108,17 +108,15 @@ public class SessionCoordinator implements AgentEvents {
         Set<Long> stillTracing = new HashSet<>(restarted ? List.of() : agent.hello().sessions());
         for (Long id : agent.hello().sessions()) {
             Optional<TraceSession> session = sessions.findById(id);
-            if (session.isEmpty() || !session.get().getState().equals(TraceSession.PENDING)
-                    && !session.get().getState().equals(TraceSession.RUNNING)) {
+            if (session.isEmpty() || !session.get().acceptsTracing()) {
                 agent.send(new ServerFrame.Stop(id));
             }
         }
         joinBySelection(agent);
-        for (long[] live : hosts.liveSessionsOf(agent.hostId())) {
-            long id = live[0];
+        for (long id : hosts.liveSessionsOf(agent.hostId())) {
             TraceSession session = sessions.findById(id).orElseThrow();
             String state = hosts.stateOf(id, agent.hostId());
-            if (!session.getState().equals(TraceSession.PENDING) && !session.getState().equals(TraceSession.RUNNING)) {
+            if (!session.acceptsTracing()) {
                 continue;
             }
             if (stillTracing.contains(id)) {
@@ -150,8 +148,7 @@ public class SessionCoordinator implements AgentEvents {
 
     @Override
     public synchronized void disconnected(AgentConnection agent) {
-        for (long[] live : hosts.liveSessionsOf(agent.hostId())) {
-            long id = live[0];
+        for (long id : hosts.liveSessionsOf(agent.hostId())) {
             String state = hosts.stateOf(id, agent.hostId());
             if (state.equals("arming") || state.equals("armed") || state.equals("tracing")) {
                 hosts.setState(id, agent.hostId(), "offline", "agent disconnected");
@@ -164,7 +161,7 @@ public class SessionCoordinator implements AgentEvents {
     /** Asks every host to stop; the session is stopped when all have sent their last batch. */
     synchronized void stop(long sessionId, String reason) {
         TraceSession session = sessions.findById(sessionId).orElseThrow();
-        if (!session.getState().equals(TraceSession.PENDING) && !session.getState().equals(TraceSession.RUNNING)) {
+        if (!session.acceptsTracing()) {
             return;
         }
         setState(sessionId, TraceSession.STOPPING, reason);

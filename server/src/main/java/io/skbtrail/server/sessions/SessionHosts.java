@@ -51,10 +51,10 @@ public class SessionHosts {
     }
 
     /** Live sessions this host takes part in, with its state there. */
-    List<long[]> liveSessionsOf(long host) {
+    List<Long> liveSessionsOf(long host) {
         return jdbc.query("select sh.session_id from session_hosts sh join sessions s on s.id = sh.session_id"
                 + " where sh.host_id = ? and s.state in ('pending', 'running', 'stopping')",
-                (r, i) -> new long[] {r.getLong(1)}, host);
+                (r, i) -> r.getLong(1), host);
     }
 
     String stateOf(long session, long host) {

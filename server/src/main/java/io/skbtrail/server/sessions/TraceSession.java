@@ -74,6 +74,11 @@ public class TraceSession {
         }
     }
 
+    /** Pending or running: hosts may be armed and started (not once it is stopping). */
+    public boolean acceptsTracing() {
+        return state.equals(PENDING) || state.equals(RUNNING);
+    }
+
     public boolean isLive() {
         return state.equals(PENDING) || state.equals(RUNNING) || state.equals(STOPPING);
     }
