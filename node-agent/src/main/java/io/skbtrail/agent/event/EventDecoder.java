@@ -106,7 +106,10 @@ public final class EventDecoder {
                 dump(b, at, length),
                 packetBytes > 0 && capLen > 0 && (flags & FLAG_SYNTHESIZED) == 0
                         ? hex(b, at + PKT, Math.min(capLen, packetBytes)) : null,
-                funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null);
+                funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null,
+                null,
+                null,
+                null);
     }
 
     /** Events decoded so far (the last seq). */
