@@ -57,11 +57,13 @@ public class SecurityConfig {
 
         http.authorizeHttpRequests(auth -> auth
                 .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/images/**", "/favicon.ico").permitAll()
+                .requestMatchers("/login", "/css/**", "/js/**", "/images/**", "/webjars/**", "/favicon.ico").permitAll()
                 .requestMatchers("/api/agent/link", "/api/shared/**", "/s/**").permitAll()
                 .requestMatchers(HttpMethod.POST, "/api/sessions", "/api/sessions/*/stop", "/api/sessions/*/share")
                         .hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.DELETE, "/api/share/*").hasRole(Role.OPERATOR.name())
+                .requestMatchers(HttpMethod.POST, "/api/filters/check").hasRole(Role.VIEWER.name())
+                .requestMatchers("/sessions/new").hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.DELETE, "/api/sessions/*").hasRole(Role.ADMIN.name())
                 .requestMatchers("/api/agent-tokens/**", "/api/users/**", "/api/retention/**", "/api/audit/**")
                         .hasRole(Role.ADMIN.name())
