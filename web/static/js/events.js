@@ -69,7 +69,7 @@ export function matches(e, q) {
 
 /** The grid's columns: a header label and how a cell shows an event. */
 export const COLUMNS = [
-  { name: 'Time', cell: (e, v) => formatTime(timeOf(e), { utc: v.utc, relativeTo: v.relativeTo, digits: 6, date: false }) },
+  { name: 'Time', cell: (e, v) => formatTime(timeOf(e), { utc: v.utc, relativeTo: v.relativeTo, digits: 6, date: false, zone: false }) },
   { name: 'Host', cell: e => e.host, host: true },
   { name: 'CPU', cell: e => String(e.cpu) },
   { name: 'Process', cell: e => e.process ? e.process + (e.pid ? ':' + e.pid : '') : '' },

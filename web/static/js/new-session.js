@@ -179,6 +179,7 @@ function showProblem(e) {
   }
   showSummary(lines);
   $('form-errors').focus();
+  if (!(e instanceof ApiError && e.fieldMessage('filter'))) checkFilter();
 }
 
 async function submit(event) {

@@ -6,7 +6,7 @@ import { api, ApiError } from './api.js';
 import { el, td, say, lossElement, number } from './dom.js';
 import { EventBuffer, HostColours, matches, renderEventRow, timeOf } from './events.js';
 import { LiveStream, PollingStream } from './live-stream.js';
-import { formatTime, inputToIso, isoToInput, parseTime, zoneLabel } from './time.js';
+import { formatTime, inputToIso, isoToInput, parseTime, zoneLabel, zoneOffset } from './time.js';
 import { FILTER_KEYS, filtersOf, query, readView, updateView } from './url-state.js';
 import { VirtualList } from './virtual-list.js';
 import { renderWaterfall } from './waterfall.js';
@@ -404,9 +404,16 @@ function find(direction) {
   info.textContent = 'Row ' + (i + 1) + ' of ' + n + '; ' + total + (total === 1 ? ' event matches.' : ' events match.');
 }
 
+/** The time column's header says the zone (its cells leave the offset out), or that times are since the start. */
+function timeHeader() {
+  const utc = view.tz === 'utc';
+  $('time-header').textContent = view.rel === '1' ? 'Since start' : 'Time (' + zoneOffset(utc) + ')';
+  $('zone').textContent = zoneLabel(utc);
+}
+
 function setTimeDisplay() {
   view = updateView({ tz: $('tz').value === 'utc' ? 'utc' : null, rel: $('rel').checked ? '1' : null });
-  $('zone').textContent = zoneLabel(view.tz === 'utc');
+  timeHeader();
   list.redraw();
   if (pathEvents) renderWaterfall($('waterfall'), pathEvents, timeView());
 }
@@ -541,7 +548,7 @@ async function init() {
   wire();
   $('tz').value = view.tz === 'utc' ? 'utc' : 'local';
   $('rel').checked = view.rel === '1';
-  $('zone').textContent = zoneLabel(view.tz === 'utc');
+  timeHeader();
   fillFilterForm();
   try {
     await loadDetail();

@@ -32,9 +32,10 @@ function offset(date, utc) {
 
 /**
  * A time as the viewer asked for it: "2026-11-25 11:00:00.000000123 +01:00" (local), "… Z" (utc),
- * or "+1.234567890 s" relative to {@code start}. {@code digits} trims the fraction (9 = nanoseconds).
+ * or "+1.234567890 s" relative to {@code start}. {@code digits} trims the fraction (9 = nanoseconds); {@code date}
+ * and {@code zone} leave out the day and the offset (where a column header says them).
  */
-export function formatTime(t, { utc = false, relativeTo = null, digits = 9, date = true } = {}) {
+export function formatTime(t, { utc = false, relativeTo = null, digits = 9, date = true, zone = true } = {}) {
   if (!t) return '';
   if (relativeTo) return formatDuration(diffNs(relativeTo, t), true);
   const d = new Date(t.s * 1000);
@@ -44,7 +45,7 @@ export function formatTime(t, { utc = false, relativeTo = null, digits = 9, date
   const day = get[0] + '-' + pad(get[1]) + '-' + pad(get[2]);
   const clock = pad(get[3]) + ':' + pad(get[4]) + ':' + pad(get[5])
     + (digits > 0 ? '.' + pad(t.ns, 9).substring(0, digits) : '');
-  return (date ? day + ' ' : '') + clock + ' ' + offset(d, utc);
+  return (date ? day + ' ' : '') + clock + (zone ? ' ' + offset(d, utc) : '');
 }
 
 /** A duration in nanoseconds for people: "830 ns", "12.4 µs", "3.21 ms", "1.234567 s"; signed on request. */
@@ -76,6 +77,11 @@ export function isoToInput(iso, utc) {
     ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()]
     : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()];
   return f[0] + '-' + pad(f[1]) + '-' + pad(f[2]) + 'T' + pad(f[3]) + ':' + pad(f[4]) + ':' + pad(f[5]);
+}
+
+/** The viewer's offset now ("+01:00"), or "UTC". */
+export function zoneOffset(utc) {
+  return utc ? 'UTC' : offset(new Date(), false);
 }
 
 /** The viewer's zone for labels: "Europe/Berlin (+01:00)". */
