@@ -44,3 +44,17 @@ export function lossElement(lost) {
 export function number(n) {
   return n === null || n === undefined ? '' : Number(n).toLocaleString();
 }
+
+/**
+ * Re-renders {@code container} with {@code render()} and gives the focus back to the control that had it (matched
+ * by its data-key), so a table that refreshes itself every few seconds does not lose a keyboard user's place.
+ */
+export function keepingFocus(container, render) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.key : null;
+  render();
+  if (key) {
+    const again = [...container.querySelectorAll('[data-key]')].find(e => e.dataset.key === key);
+    if (again) again.focus();
+  }
+}

@@ -2,7 +2,7 @@
 // every few seconds. Operators pick hosts here to start a trace on them.
 
 import { api } from './api.js';
-import { el, td, say, lossElement, number } from './dom.js';
+import { td, say, lossElement, number, keepingFocus } from './dom.js';
 import { formatDuration, formatTime, parseTime } from './time.js';
 
 const $ = id => document.getElementById(id);
@@ -22,6 +22,7 @@ function render(hosts) {
       const box = document.createElement('input');
       box.type = 'checkbox';
       box.id = 'pick-' + i;
+      box.dataset.key = 'pick ' + h.name;
       box.checked = selected.has(h.name);
       box.setAttribute('aria-label', 'Select ' + h.name);
       box.addEventListener('change', () => {
@@ -62,7 +63,8 @@ function updateSelection() {
 
 async function refresh() {
   try {
-    render(await api('/api/hosts'));
+    const hosts = await api('/api/hosts');
+    keepingFocus($('hosts'), () => render(hosts));
     say($('errors'), null);
   } catch (e) {
     say($('errors'), e.message, 'error');

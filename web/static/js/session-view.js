@@ -93,6 +93,7 @@ function renderHostProblems(hosts) {
 
 function renderHosts(hosts, dropsByReason) {
   const body = $('host-status').tBodies[0];
+  const openGaps = new Set([...body.querySelectorAll('details[open]')].map(d => d.dataset.host));
   body.replaceChildren();
   for (const h of hosts) {
     const row = document.createElement('tr');
@@ -110,7 +111,7 @@ function renderHosts(hosts, dropsByReason) {
     const loss = document.createElement('td');
     loss.appendChild(lossElement(h.lost || h.loss));
     row.appendChild(loss);
-    row.appendChild(gapsCell(h.gaps || []));
+    row.appendChild(gapsCell(h.host, h.gaps || [], openGaps.has(h.host)));
     body.appendChild(row);
   }
   const drops = $('drops-by-reason');
@@ -128,13 +129,15 @@ function renderHosts(hosts, dropsByReason) {
   }
 }
 
-function gapsCell(gaps) {
+function gapsCell(host, gaps, open) {
   const cell = document.createElement('td');
   if (gaps.length === 0) {
     cell.appendChild(el('span', 'muted', 'none'));
     return cell;
   }
   const details = document.createElement('details');
+  details.dataset.host = host;
+  details.open = open;
   details.appendChild(el('summary', 'gap-text', gaps.length + (gaps.length === 1 ? ' gap' : ' gaps')));
   const items = document.createElement('ul');
   const tv = timeView();
@@ -434,9 +437,11 @@ async function share() {
   try {
     const link = await api('/api/sessions/' + cfg.session + '/share', { method: 'POST' });
     panel.hidden = false;
-    $('share-url').value = link.url;
+    // the link opens this same view: the session's share URL with this view's parameters
+    $('share-url').value = link.url + location.search;
     $('share-url').dataset.token = link.token;
-    say($('share-status'), 'Anyone with this link can read this session, without an account, until you revoke it.');
+    say($('share-status'), 'Anyone with this link can read this session (opening this view), without an account, '
+      + 'until you revoke it.');
     $('share-url').select();
   } catch (e) {
     showError(e);
@@ -530,7 +535,7 @@ function wire() {
     });
     $('revoke-form').addEventListener('submit', e => {
       e.preventDefault();
-      const text = $('revoke-link').value.trim();
+      const text = $('revoke-link').value.trim().split(/[?#]/)[0];
       const token = text.substring(text.lastIndexOf('/') + 1);
       if (token) revokeShare(token);
     });

@@ -1,7 +1,7 @@
 // The session list: every session, newest first, with its state and counts; admins can delete ended ones.
 
 import { api } from './api.js';
-import { el, td, say, number } from './dom.js';
+import { el, td, say, number, keepingFocus } from './dom.js';
 import { formatTime, parseTime } from './time.js';
 
 const $ = id => document.getElementById(id);
@@ -18,6 +18,7 @@ function render(sessions) {
     name.scope = 'row';
     const link = el('a', null, 'Session ' + s.id);
     link.href = '/sessions/' + s.id;
+    link.dataset.key = 'open ' + s.id;
     name.appendChild(link);
     row.appendChild(name);
     row.appendChild(td(s.state + (s.stateReason ? ': ' + s.stateReason : ''), 'state-' + s.state));
@@ -34,6 +35,7 @@ function render(sessions) {
       if (!LIVE.has(s.state)) {
         const button = el('button', 'danger small', 'Delete');
         button.type = 'button';
+        button.dataset.key = 'delete ' + s.id;
         button.setAttribute('aria-label', 'Delete session ' + s.id + ' and its events');
         button.addEventListener('click', () => remove(s.id));
         cell.appendChild(button);
@@ -57,7 +59,8 @@ async function remove(id) {
 
 async function refresh() {
   try {
-    render(await api('/api/sessions'));
+    const sessions = await api('/api/sessions');
+    keepingFocus($('sessions'), () => render(sessions));
   } catch (e) {
     say($('errors'), e.message, 'error');
   }

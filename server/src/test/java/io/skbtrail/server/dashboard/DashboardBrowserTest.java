@@ -235,10 +235,10 @@ class DashboardBrowserTest {
     @Test
     @Order(7)
     void aShareLinkOpensTheSessionReadOnlyWithoutLoginUntilRevoked() throws Exception {
-        page.navigate(url("/sessions/" + session));
+        page.navigate(url("/sessions/" + session + "?dropReason=*"));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share…")).click();
         Locator link = page.getByLabel("Read-only link");
-        assertThat(link).hasValue(Pattern.compile("/s/skbs_"));
+        assertThat(link).hasValue(Pattern.compile("/s/skbs_[^?]+\\?dropReason=\\*$"));
         shareUrl = link.inputValue();
 
         try (BrowserContext colleague = chromium.newContext(true)) {
@@ -246,6 +246,9 @@ class DashboardBrowserTest {
             shared.navigate(shareUrl);
             assertThat(shared.locator(".shared-note")).hasText("Shared session, read-only");
             assertThat(shared.locator("#event-rows .grid-row.drop").first()).containsText("NETFILTER_DROP");
+            assertThat(shared.locator("#event-rows .grid-row")).hasCount(3);
+            assertThat(shared.locator("#event-rows .grid-row.drop")).hasCount(3);
+            assertThat(shared.getByLabel("Drop reason")).hasValue("*");
             assertThat(shared.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Stop"))).hasCount(0);
             assertThat(shared.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share…"))).hasCount(0);
             assertThat(shared.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign out"))).hasCount(0);
@@ -264,7 +267,7 @@ class DashboardBrowserTest {
             assertThat(refused.getByRole(AriaRole.ALERT)).containsText("unknown, revoked or expired");
             assertThat(refused.locator("#event-grid")).hasCount(0);
         }
-        String token = shareUrl.substring(shareUrl.lastIndexOf('/') + 1);
+        String token = shareUrl.substring(shareUrl.lastIndexOf('/') + 1, shareUrl.indexOf('?'));
         java.net.http.HttpResponse<String> data = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/shared/" + token + "/events"))).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
