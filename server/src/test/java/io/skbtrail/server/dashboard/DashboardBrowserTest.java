@@ -306,6 +306,22 @@ class DashboardBrowserTest {
 
     @Test
     @Order(9)
+    void aSelectedHostThatIsOfflineIsAnnouncedWithItsReason() throws Exception {
+        page.navigate(url("/sessions/new"));
+        page.getByLabel("Filter (tcpdump syntax)").fill("icmp");
+        page.getByLabel(ScriptedHostileAgent.NAME).check();
+        page.getByLabel(fleet.hostName("h2")).check();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start tracing")).click();
+        page.waitForURL(Pattern.compile("/sessions/\\d+$"));
+        long id = Long.parseLong(page.url().substring(page.url().lastIndexOf('/') + 1));
+        assertThat(page.locator("#host-problems")).containsText(
+                ScriptedHostileAgent.NAME + " is offline: agent not connected; joins when it connects");
+        assertThat(page.locator("#host-status")).containsText("tracing", SLOW);
+        fleet.admin.post("/api/sessions/" + id + "/stop", "");
+    }
+
+    @Test
+    @Order(10)
     void theSessionListAndTheDarkSchemeAt1280PixelsPassAxe() {
         page.navigate(url("/sessions"));
         assertThat(page.locator("#sessions tbody tr").first()).isVisible();
