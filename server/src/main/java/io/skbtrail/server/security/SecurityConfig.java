@@ -34,7 +34,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *   <li>{@code /api/agent/link} (agents; bearer token checked by the link itself) and
  *       {@code /api/shared/**}, {@code /s/**} (share links; the token in the path is the credential) need no
  *       login and no CSRF token.</li>
- *   <li>Roles: viewer reads ({@code GET /api/**}), operator starts/stops/shares sessions, admin manages agent
+ *   <li>Roles: viewer reads ({@code GET /api/**}) and checks filters ({@code POST /api/filters/check}), operator
+ *       starts/stops/shares sessions (and gets the filter builder page, {@code /sessions/new}), admin manages agent
  *       tokens, users, retention, deletes sessions and reads the audit log. Any other non-GET /api request
  *       is admin-only until it gets a rule here.</li>
  *   <li>A browser session ends as soon as its user is deleted, disabled or changes role
