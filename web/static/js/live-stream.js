@@ -70,14 +70,16 @@ export class LiveStream {
         this.handlers.onConnection?.('closed');
         return;
       }
-      if (!opened && ++this.failures >= ATTEMPTS_BEFORE_UNAVAILABLE && !this.everOpened) {
+      if (!opened) this.failures++;
+      if (!opened && this.failures >= ATTEMPTS_BEFORE_UNAVAILABLE && !this.everOpened) {
         this.closed = true;
         this.handlers.onUnavailable?.();
         return;
       }
       const wait = this.backoff * (0.75 + Math.random() / 2);
       this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff * 2);
-      this.handlers.onConnection?.('reconnecting', { code: close.code, reason: close.reason, waitMs: wait });
+      this.handlers.onConnection?.('reconnecting',
+        { code: close.code, reason: close.reason, waitMs: wait, failures: this.failures });
       this.retry = setTimeout(() => this.connect(), wait);
     };
   }

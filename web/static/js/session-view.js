@@ -215,6 +215,7 @@ function startLive() {
         : 'Live: closed';
       $('connection').textContent = text;
       $('connection').className = 'connection ' + state;
+      if (state === 'reconnecting' && info.failures >= 2) checkStillReadable();
     },
     onUnavailable: () => {
       stream = new PollingStream(cfg.events, handlers);
@@ -223,6 +224,23 @@ function startLive() {
   };
   stream = new LiveStream(cfg.live, handlers);
   stream.start(filtersOf(view));
+}
+
+/**
+ * The stream keeps failing to reconnect: is the session still there for this viewer? A revoked or expired share
+ * link, a deleted session or a signed-out user ends the view with the server's words instead of retrying.
+ */
+async function checkStillReadable() {
+  try {
+    await api(cfg.detail);
+  } catch (e) {
+    if (e instanceof ApiError && [401, 403, 404].includes(e.status)) {
+      if (stream) stream.close();
+      $('connection').textContent = 'Live view ended';
+      $('connection').className = 'connection closed';
+      showError(e);
+    }
+  }
 }
 
 function append(events) {
@@ -397,7 +415,7 @@ function find(direction) {
     info.textContent = 'No event in view matches “' + q + '”.';
     return;
   }
-  let i = list.selected;
+  let i = list.selected >= 0 ? list.selected : direction > 0 ? -1 : n;
   for (let step = 0; step < n; step++) {
     i = (i + direction + n) % n;
     if (matches(items[i], q)) break;

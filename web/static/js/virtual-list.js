@@ -94,9 +94,14 @@ export class VirtualList {
     return header ? header.offsetHeight : 0;
   }
 
+  /** Scrolls without taking it for the user's doing (which would turn following off or on). */
   scrollTo(top) {
-    this.programmaticScroll = true;
-    this.viewport.scrollTop = top;
+    const max = Math.max(0, this.viewport.scrollHeight - this.viewport.clientHeight);
+    const target = Math.min(max, Math.max(0, top));
+    if (Math.abs(this.viewport.scrollTop - target) >= 1) {
+      this.programmaticScroll = true; // no scroll event comes when nothing moves
+      this.viewport.scrollTop = target;
+    }
   }
 
   onScroll() {
