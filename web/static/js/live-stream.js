@@ -21,7 +21,8 @@ export class LiveStream {
     this.lastSeq = null;     // the last sequence number received: where a reconnect resumes
     this.dropped = 0;        // events the server could not deliver to this viewer, over every connection
     this.droppedHere = 0;    // the same, on the current connection (the server counts per connection)
-    this.stream = null;      // the server run's id: a change means it restarted
+    this.stream = null;      // the server run's id (from hello): a change means it restarted
+    this.seqStream = null;   // the run lastSeq was numbered by, sent back when resuming
     this.ended = false;
     this.closed = false;
     this.everOpened = false;
@@ -59,7 +60,8 @@ export class LiveStream {
       this.failures = 0;
       this.backoff = MIN_BACKOFF_MS;
       this.droppedHere = 0;
-      this.send({ type: 'subscribe', after: this.lastSeq, filter: this.filter });
+      this.send({ type: 'subscribe', after: this.lastSeq, stream: this.lastSeq === null ? null : this.seqStream,
+        filter: this.filter });
       this.handlers.onConnection?.('connected');
     };
     socket.onmessage = message => this.receive(message.data);
@@ -68,6 +70,12 @@ export class LiveStream {
       this.socket = null;
       if (this.closed || this.ended) {
         this.handlers.onConnection?.('closed');
+        return;
+      }
+      if (close.code === 1008) {
+        // refused for good (e.g. "share link revoked or expired"): retrying would not help
+        this.closed = true;
+        this.handlers.onConnection?.('refused', { code: close.code, reason: close.reason });
         return;
       }
       if (!opened) this.failures++;
@@ -90,6 +98,18 @@ export class LiveStream {
     }
   }
 
+  /** Where this viewer is in the session: the seq to resume after, and the events it will never get. */
+  position(frame) {
+    if (typeof frame.dropped === 'number' && frame.dropped > this.droppedHere) {
+      this.dropped += frame.dropped - this.droppedHere;
+      this.droppedHere = frame.dropped;
+    }
+    if (typeof frame.seq === 'number' && (this.lastSeq === null || frame.seq > this.lastSeq)) {
+      this.lastSeq = frame.seq;
+      this.seqStream = this.stream;
+    }
+  }
+
   receive(text) {
     let frame;
     try {
@@ -103,20 +123,14 @@ export class LiveStream {
         this.handlers.onHello?.(frame);
         break;
       case 'events':
-        if (typeof frame.dropped === 'number' && frame.dropped > this.droppedHere) {
-          this.dropped += frame.dropped - this.droppedHere;
-          this.droppedHere = frame.dropped;
-        }
-        if (typeof frame.seq === 'number') this.lastSeq = frame.seq;
+        this.position(frame);
         this.handlers.onEvents?.(frame.events || [], this.lastSeq, this.dropped);
         break;
       case 'missed':
-        if (typeof frame.to === 'number' && (this.lastSeq === null || frame.to > this.lastSeq)) {
-          this.lastSeq = frame.to;
-        }
         this.handlers.onMissed?.(frame);
         break;
       case 'status':
+        if (frame.subscribed) this.position(frame);
         this.handlers.onStatus?.(frame);
         break;
       case 'end':

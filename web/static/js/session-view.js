@@ -196,8 +196,9 @@ function startLive() {
       link.type = 'button';
       const since = buffer.items.length ? buffer.items[buffer.items.length - 1].time : (detail.startedAt || detail.createdAt);
       link.addEventListener('click', () => showStored({ from: since }));
+      const why = frame.reason === 'restarted' ? 'the server restarted' : 'they left the server\'s live buffer';
       const p = el('p', 'message warning', number(frame.count) + ' events (sequence ' + frame.from + '–' + frame.to
-        + ') were not sent live' + (frame.message ? ': ' + frame.message : '') + '. They are stored: ');
+        + ') could not be sent live: ' + (frame.message || why) + '. They are stored: ');
       p.appendChild(link);
       $('notices').appendChild(p);
     },
@@ -205,14 +206,16 @@ function startLive() {
       say($('stream-state'), 'The session ended; its events are stored.');
       loadDetail().then(loadSummary).catch(showError);
     },
-    onError: frame => showFieldError(frame.field, frame.message),
+    onError: frame => (frame.field ? showFieldError(frame.field, frame.message) : showError(frame.message)),
     onConnection: (state, info) => {
       const text = state === 'connected' ? 'Live: connected'
         : state === 'connecting' ? 'Live: connecting…'
         : state === 'polling' ? 'Live stream unavailable: new stored events are fetched every 2 s'
         : state === 'reconnecting' ? 'Connection lost; reconnecting in ' + Math.round(info.waitMs / 100) / 10
           + ' s and resuming where it left off'
+        : state === 'refused' ? 'Live view ended: ' + (info.reason || 'refused by the server')
         : 'Live: closed';
+      if (state === 'refused') showError('The server ended the live view: ' + (info.reason || 'refused'));
       $('connection').textContent = text;
       $('connection').className = 'connection ' + state;
       if (state === 'reconnecting' && info.failures >= 2) checkStillReadable();
