@@ -160,7 +160,10 @@ async function loadSummary() {
 async function onStatus(frame) {
   lastStatusAt = Date.now();
   renderHosts(frame.hosts, frame.dropsByReason);
-  if (typeof frame.events === 'number') $('total-events').textContent = number(frame.events) + ' events stored';
+  if (typeof frame.events === 'number') {
+    $('total-events').textContent = number(frame.events) + ' events stored'
+      + (typeof frame.drops === 'number' ? ', ' + number(frame.drops) + ' drops' : '');
+  }
   if (frame.state && detail && frame.state !== detail.state) loadDetail().catch(showError);
   if (!charts) {
     const { RateCharts } = await import('./rate-chart.js');
