@@ -146,6 +146,7 @@ class DashboardBrowserTest {
         page.getByLabel("Filter (tcpdump syntax)").fill("udp and port " + Fleet.DROPPED_PORT);
         page.getByLabel(fleet.hostName("h1")).check();
         page.getByLabel(fleet.hostName("h3")).check();
+        page.getByLabel("Packet bytes to keep (0–256, for pcap-ng)").fill("64");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start tracing")).click();
         page.waitForURL(Pattern.compile("/sessions/\\d+$"));
         session = Long.parseLong(page.url().substring(page.url().lastIndexOf('/') + 1));
@@ -234,6 +235,29 @@ class DashboardBrowserTest {
 
     @Test
     @Order(7)
+    void theViewsEventsDownloadAsNdjsonCsvAndPcapng() throws Exception {
+        page.navigate(url("/sessions/" + session + "?dropReason=*"));
+        long drops = fleet.events(session, "h3", "dropReason=*").size();
+
+        com.microsoft.playwright.Download ndjson = page.waitForDownload(() -> page.locator("#dl-ndjson").click());
+        assertThat(ndjson.suggestedFilename()).isEqualTo("skbtrail-session-" + session + ".ndjson");
+        List<String> lines = java.nio.file.Files.readAllLines(ndjson.path());
+        assertThat(lines).as("the view's filter applies: only the drops").hasSize((int) drops)
+                .allMatch(l -> l.contains("\"drop_reason\":\"NETFILTER_DROP\""));
+
+        com.microsoft.playwright.Download csv = page.waitForDownload(() -> page.locator("#dl-csv").click());
+        List<String> rows = java.nio.file.Files.readAllLines(csv.path());
+        assertThat(rows.get(0)).startsWith("time,host,session");
+        assertThat(rows).hasSize((int) drops + 1);
+
+        com.microsoft.playwright.Download pcapng = page.waitForDownload(() -> page.locator("#dl-pcapng").click());
+        byte[] bytes = java.nio.file.Files.readAllBytes(pcapng.path());
+        assertThat(java.util.Arrays.copyOf(bytes, 4)).as("a pcap-ng section header block")
+                .isEqualTo(new byte[] {0x0a, 0x0d, 0x0d, 0x0a});
+    }
+
+    @Test
+    @Order(8)
     void aShareLinkOpensTheSessionReadOnlyWithoutLoginUntilRevoked() throws Exception {
         page.navigate(url("/sessions/" + session + "?dropReason=*"));
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Share…")).click();
@@ -275,7 +299,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void hostProvidedStringsRenderAsTextNotMarkup() throws Exception {
         try (ScriptedHostileAgent agent = new ScriptedHostileAgent(fleet.server.port(), fleet.token)) {
             Api.Response created = fleet.admin.post("/api/sessions",
@@ -305,7 +329,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aSelectedHostThatIsOfflineIsAnnouncedWithItsReason() throws Exception {
         page.navigate(url("/sessions/new"));
         page.getByLabel("Filter (tcpdump syntax)").fill("icmp");
@@ -321,7 +345,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theSessionListAndTheDarkSchemeAt1280PixelsPassAxe() {
         page.navigate(url("/sessions"));
         assertThat(page.locator("#sessions tbody tr").first()).isVisible();
