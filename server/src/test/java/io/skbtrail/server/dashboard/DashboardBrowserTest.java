@@ -151,7 +151,7 @@ class DashboardBrowserTest {
         page.waitForURL(Pattern.compile("/sessions/\\d+$"));
         session = Long.parseLong(page.url().substring(page.url().lastIndexOf('/') + 1));
         fleet.awaitTracing(session, List.of("h1", "h3"));
-        assertThat(page.locator("#connection")).hasClass(Pattern.compile("connected|polling"), new LocatorAssertions.HasClassOptions().setTimeout(20_000));
+        assertThat(page.locator("#connection")).hasClass(Pattern.compile("connected"), new LocatorAssertions.HasClassOptions().setTimeout(20_000));
 
         fleet.sendDropped(3);
         Locator drops = page.locator("#event-rows .grid-row.drop");
