@@ -37,10 +37,12 @@ public class EventIngest {
 
     private final DataSource dataSource;
     private final IngestStats stats;
+    private final StoredEventsListener listener;
 
-    EventIngest(DataSource dataSource, IngestStats stats) {
+    EventIngest(DataSource dataSource, IngestStats stats, StoredEventsListener listener) {
         this.dataSource = dataSource;
         this.stats = stats;
+        this.listener = listener;
     }
 
     /** A batch checked and encoded for COPY, before any database work. */
@@ -82,6 +84,9 @@ public class EventIngest {
                     stats.duplicate();
                 } else {
                     stats.stored(batch, System.currentTimeMillis());
+                    if (stored.events() > 0) {
+                        listener.stored(hostId, batch, stored.events());
+                    }
                 }
                 return stored;
             } catch (SQLException e) {

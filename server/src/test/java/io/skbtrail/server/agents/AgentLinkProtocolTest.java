@@ -166,7 +166,8 @@ class AgentLinkProtocolTest extends AgentLinkTestBase {
             agent.await(ServerFrame.Ack.class, a -> a.seq() == 2);
         }
         awaitOffline(name);
-        assertThat(hostState(session)).isEqualTo("offline");
+        // the host is marked offline just before its sessions are
+        eventually("the session's host offline", () -> hostState(session).equals("offline"));
 
         // the same process comes back: it resends after batch 2 and kept tracing, so no gap remains
         try (ScriptedAgentClient agent = ScriptedAgentClient.connect(port, token.secret())) {
@@ -179,6 +180,7 @@ class AgentLinkProtocolTest extends AgentLinkTestBase {
             assertThat(agent.hasReceived(ServerFrame.Arm.class)).as("no re-arm needed").isFalse();
         }
         awaitOffline(name);
+        eventually("the session's host offline", () -> hostState(session).equals("offline"));
 
         // a new process: nothing of the old one is acknowledged, it is armed again and the loss shows as a gap
         String restarted = UUID.randomUUID().toString();

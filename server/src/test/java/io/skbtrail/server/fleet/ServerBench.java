@@ -35,6 +35,8 @@ public final class ServerBench {
         int latencySeconds = intArg(args, "--latency-seconds", 20);
         int latencyRate = intArg(args, "--latency-rate", 2000);
         int armRuns = intArg(args, "--arm-runs", 10);
+        int viewers = intArg(args, "--live-viewers", 0);
+        boolean ingestOnly = java.util.Arrays.asList(args).contains("--ingest-only");
         try (ServerProcess server = new ServerProcess()) {
             server.start();
             Api admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
@@ -45,20 +47,22 @@ public final class ServerBench {
             }
             String jdbc = m.group(1);
             // The fleet first: ingest leaves PostgreSQL busy (checkpoints, autovacuum) for a while.
-            try (Fleet3 fleet = new Fleet3(server, admin, token)) {
-                arming(fleet, armRuns);
-                latency(fleet, latencySeconds, latencyRate);
+            if (!ingestOnly) {
+                try (Fleet3 fleet = new Fleet3(server, admin, token)) {
+                    arming(fleet, armRuns);
+                    latency(fleet, latencySeconds, latencyRate);
+                }
             }
-            ingest(server, admin, token, jdbc, agents, perAgent, rounds);
+            ingest(server, admin, token, jdbc, agents, perAgent, rounds, viewers);
         }
     }
 
     private static void ingest(ServerProcess server, Api admin, String token, String jdbc, int agents, int perAgent,
-            int rounds) throws Exception {
+            int rounds, int viewers) throws Exception {
         List<Event> events = Recording.generate(perAgent);
         Path file = Recording.write(events);
         System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped schema"
-                + " and indexes%n%n", agents, perAgent);
+                + " and indexes, %d live viewer(s) of every event%n%n", agents, perAgent, viewers);
         System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw |");
         System.out.println("|---|---|---|---|");
         for (int round = 1; round <= rounds; round++) {
@@ -79,6 +83,10 @@ public final class ServerBench {
             Instant start = Instant.now();
             long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
             long total = (long) agents * perAgent;
+            List<BenchViewer> watching = new ArrayList<>();
+            for (int v = 0; v < viewers; v++) {
+                watching.add(new BenchViewer(server.url(), "admin", ServerProcess.ADMIN_PASSWORD, session));
+            }
             while (admin.get("/api/sessions/" + session).body().get("events").asLong() < total) {
                 if (Duration.between(start, Instant.now()).toSeconds() > 600) {
                     throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
@@ -88,6 +96,12 @@ public final class ServerBench {
             double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
             double rate = total / seconds;
             System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% |%n", round, rawRate, rate, 100 * rate / rawRate);
+            for (BenchViewer v : watching) {
+                boolean all = v.awaitAll(total, 60);
+                System.out.printf(Locale.ROOT, "live viewer: %,d events received, %,d dropped%s%n", v.received(),
+                        v.dropped(), all ? "" : " (not all accounted for after 60 s)");
+                v.close();
+            }
             admin.post("/api/sessions/" + session + "/stop", "");
             for (AgentProcessOnHost r : replays) {
                 r.close();

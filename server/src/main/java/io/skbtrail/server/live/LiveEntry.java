@@ -1,0 +1,32 @@
+package io.skbtrail.server.live;
+
+import io.skbtrail.protocol.Event;
+import io.skbtrail.protocol.EventJson;
+import io.skbtrail.server.events.EventText;
+
+/** One stored event in a session's live buffer, with the seq the server gave it. */
+final class LiveEntry {
+    final long seq;
+    final long hostId;
+    final String host;
+    final Event event;
+    /** The browser's JSON, made the first time a viewer needs it (on the dispatcher's thread only). */
+    private String json;
+
+    LiveEntry(long seq, long hostId, String host, Event event) {
+        this.seq = seq;
+        this.hostId = hostId;
+        this.host = host;
+        this.event = event;
+    }
+
+    /** The event as the REST API shows it, with {@code "seq"} added; encoded once, whatever the viewers. */
+    String json(EventJson encoder, long session) {
+        if (json == null) {
+            StringBuilder out = new StringBuilder(768);
+            EventText.appendOpen(out, encoder, event, host, session).append(",\"seq\":").append(seq).append('}');
+            json = out.toString();
+        }
+        return json;
+    }
+}
