@@ -64,7 +64,7 @@ public final class SessionTracing implements SessionArmer {
 
     /**
      * With the tracepoint backend, loads the probes once without attaching them (see
-     * {@link TracepointBackend#warmUp}), so that the first session arms as fast as the next ones.
+     * {@link TracepointBackend#warmUp}), so that the first session does not also pay for first use.
      *
      * @return null, or why the probes could not be loaded (sessions will be refused for the same reason)
      */

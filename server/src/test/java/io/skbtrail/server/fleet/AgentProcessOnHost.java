@@ -73,6 +73,7 @@ final class AgentProcessOnHost implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Stops the process and deletes its log. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -80,6 +81,11 @@ final class AgentProcessOnHost implements AutoCloseable {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a log left in the temporary directory is all that happens
         }
     }
 }

@@ -73,9 +73,13 @@ public final class Fleet implements AutoCloseable {
         return "fleet-" + run + "-" + role;
     }
 
-    void startAgent(String role) throws IOException {
-        agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role), netns.get(role), "run=" + run,
-                "role=" + role));
+    /** Starts the agent of this host; one it replaces (killed by a test) is closed, its log deleted. */
+    void startAgent(String role) throws IOException, InterruptedException {
+        AgentProcessOnHost replaced = agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role),
+                netns.get(role), "run=" + run, "role=" + role));
+        if (replaced != null) {
+            replaced.close();
+        }
     }
 
     void awaitOnline(List<String> roles) throws IOException, InterruptedException {

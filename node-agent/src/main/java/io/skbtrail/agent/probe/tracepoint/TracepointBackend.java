@@ -12,8 +12,11 @@ import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.ProbeLoader;
 import io.skbtrail.protocol.Event;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -41,8 +44,15 @@ public final class TracepointBackend {
         }
     };
 
+    /** Selections made, by kernel BTF: the same for every session (~5 ms of BTF lookups each time otherwise). */
+    private static final Map<KernelBtf, Selection> SELECTIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** Which tracepoint programs this kernel can run, and why the others cannot. */
     public static Selection select(KernelBtf btf) {
+        return SELECTIONS.computeIfAbsent(btf, TracepointBackend::selectNow);
+    }
+
+    private static Selection selectNow(KernelBtf btf) {
         List<TracepointCatalog.Tracepoint> usable = new ArrayList<>();
         List<ArmedProbes.Disabled> disabled = new ArrayList<>();
         for (TracepointCatalog.Tracepoint tp : TracepointCatalog.ALL) {
@@ -60,7 +70,12 @@ public final class TracepointBackend {
     }
 
     /** The programs to load and the probe points left out. */
-    public record Selection(List<TracepointCatalog.Tracepoint> usable, List<ArmedProbes.Disabled> disabled) {}
+    public record Selection(List<TracepointCatalog.Tracepoint> usable, List<ArmedProbes.Disabled> disabled) {
+        public Selection {
+            usable = List.copyOf(usable);
+            disabled = List.copyOf(disabled);
+        }
+    }
 
     /**
      * Loads, attaches and returns the probes, idle until {@link ArmedProbes#enable()}.
