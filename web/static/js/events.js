@@ -82,25 +82,36 @@ export const COLUMNS = [
 ];
 
 /**
- * Fills one grid row for an event. {@code view} = {utc, relativeTo, colours}: how times are shown and which
- * colour each host has.
+ * Fills one grid row for an event, or refills a row that showed another: its cells are made once and then only
+ * their text changes. {@code view} = {utc, relativeTo, colours}: how times are shown and which colour each host
+ * has.
  */
 export function renderEventRow(row, e, view) {
   row.classList.toggle('drop', isDrop(e));
-  for (const column of COLUMNS) {
-    const cell = document.createElement('div');
-    cell.setAttribute('role', 'gridcell');
-    cell.className = 'cell';
-    const text = column.cell(e, view);
-    if (column.host) {
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch ' + view.colours.of(e.host);
-      swatch.setAttribute('aria-hidden', 'true');
-      cell.append(swatch, document.createTextNode(text));
-    } else {
-      cell.textContent = text;
+  if (row.childElementCount !== COLUMNS.length) {
+    row.replaceChildren();
+    for (const column of COLUMNS) {
+      const cell = document.createElement('div');
+      cell.setAttribute('role', 'gridcell');
+      cell.className = 'cell';
+      if (column.host) {
+        const swatch = document.createElement('span');
+        swatch.setAttribute('aria-hidden', 'true');
+        cell.appendChild(swatch);
+      }
+      cell.appendChild(document.createTextNode(''));
+      row.appendChild(cell);
     }
-    cell.title = text;
-    row.appendChild(cell);
+  }
+  let cell = row.firstElementChild;
+  for (const column of COLUMNS) {
+    const text = column.cell(e, view);
+    if (column.host) cell.firstChild.className = 'swatch ' + view.colours.of(e.host);
+    const node = cell.lastChild;
+    if (node.data !== text) {
+      node.data = text;
+      cell.title = text;
+    }
+    cell = cell.nextElementSibling;
   }
 }

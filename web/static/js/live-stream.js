@@ -2,6 +2,8 @@
 // The client subscribes with its filter and the last sequence number it has; the server sends batches of events
 // with the sequence number of the last one and a cumulative count of events it could not deliver to this viewer.
 // On a lost connection the client reconnects with backoff and resumes after the last sequence number it got.
+// Events come in the compact form: what the event list shows and searches (a packet's path is read from the
+// events API).
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 10_000;
@@ -39,7 +41,7 @@ export class LiveStream {
   setFilter(filter) {
     this.filter = filter;
     this.lastSeq = null;
-    this.send({ type: 'subscribe', after: null, filter });
+    this.send({ type: 'subscribe', after: null, compact: true, filter });
   }
 
   close() {
@@ -61,7 +63,7 @@ export class LiveStream {
       this.backoff = MIN_BACKOFF_MS;
       this.droppedHere = 0;
       this.send({ type: 'subscribe', after: this.lastSeq, stream: this.lastSeq === null ? null : this.seqStream,
-        filter: this.filter });
+        compact: true, filter: this.filter });
       this.handlers.onConnection?.('connected');
     };
     socket.onmessage = message => this.receive(message.data);

@@ -5,6 +5,12 @@ import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 
 const POINTS = 180; // three minutes at one status a second
 
+// uPlot's stylesheet, only on pages that draw charts (a stored session's view never loads it).
+const style = document.createElement('link');
+style.rel = 'stylesheet';
+style.href = '/webjars/uplot/dist/uPlot.min.css';
+document.head.appendChild(style);
+
 export class RateCharts {
   constructor(container, colours) {
     this.container = container;

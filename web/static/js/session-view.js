@@ -42,15 +42,21 @@ const list = new VirtualList($('event-grid'), $('event-rows'), {
   },
 });
 
+let shownTimes = null; // timeView(), made once per change of the time display or of the session's facts
+
 function timeView() {
-  const relative = view.rel === '1' && detail ? parseTime(detail.startedAt || detail.createdAt) : null;
-  return { utc: view.tz === 'utc', relativeTo: relative, colours };
+  if (!shownTimes) {
+    const relative = view.rel === '1' && detail ? parseTime(detail.startedAt || detail.createdAt) : null;
+    shownTimes = { utc: view.tz === 'utc', relativeTo: relative, colours };
+  }
+  return shownTimes;
 }
 
 // ---- the session: facts, state, actions --------------------------------------------------------------------
 
 async function loadDetail() {
   detail = await api(cfg.detail);
+  shownTimes = null;
   for (const h of detail.hosts) colours.of(h.host);
   $('state').textContent = detail.state;
   $('state').className = 'badge state-' + detail.state;
@@ -251,7 +257,9 @@ async function checkStillReadable() {
 
 function append(events) {
   const removed = buffer.push(events);
-  list.refresh(removed);
+  list.appended(removed); // drawn at the next animation frame, once for every batch until then
+  // Only the dashboard benchmark (scripts/bench-dashboard) defines this: it times events to the screen.
+  window.__skbtrailMeasure?.shown(events);
 }
 
 function updateBufferInfo(seq, dropped) {
@@ -440,6 +448,7 @@ function timeHeader() {
 
 function setTimeDisplay() {
   view = updateView({ tz: $('tz').value === 'utc' ? 'utc' : null, rel: $('rel').checked ? '1' : null });
+  shownTimes = null;
   timeHeader();
   list.redraw();
   if (pathEvents) renderWaterfall($('waterfall'), pathEvents, timeView());
@@ -566,6 +575,7 @@ function wire() {
   }
   window.addEventListener('popstate', () => {
     view = readView();
+    shownTimes = null;
     fillFilterForm();
     if (mode === 'stored') startStored();
     if (view.pkt) openPathFromView();
@@ -579,16 +589,27 @@ async function init() {
   $('rel').checked = view.rel === '1';
   timeHeader();
   fillFilterForm();
+  // A session that no longer ran when the page was made is shown stored: its first events page is asked for at
+  // once, alongside the session's facts, rather than after them; its summary (hosts, drops) once the events are in.
+  const storedAtOnce = !LIVE_STATES.has(cfg.state) || view.after || view.from || view.to;
+  const firstPage = storedAtOnce ? startStored() : null;
+  const summary = firstPage ? firstPage.then(loadSummary) : loadSummary();
+  summary.catch(() => {}); // reported below, once the facts are in
   try {
     await loadDetail();
-    await loadSummary();
+    await summary;
   } catch (e) {
     showError(e);
     return;
   }
-  const live = LIVE_STATES.has(detail.state);
-  if (live && !view.after && !view.from && !view.to) startLive();
-  else await startStored();
+  if (firstPage) {
+    await firstPage;
+    if (view.rel === '1') list.redraw(); // times since the start need the session's start
+  } else if (LIVE_STATES.has(detail.state)) {
+    startLive();
+  } else {
+    await startStored();
+  }
   openPathFromView();
   // Hosts' state and counts while live, also when no status frame comes (polling, or an older server).
   setInterval(() => {

@@ -33,6 +33,12 @@ public final class EventJson {
         return appendTo(sb, (SummaryRecord) record);
     }
 
+    /** Appends a time as the records have it (RFC 3339 UTC, nine fraction digits, no quotes); returns {@code sb}. */
+    public StringBuilder appendTime(StringBuilder sb, java.time.Instant time) {
+        timestamp.append(sb, time);
+        return sb;
+    }
+
     /** Appends the JSON object of an event (no line terminator) and returns {@code sb}. */
     public StringBuilder appendTo(StringBuilder sb, Event e) {
         sb.append("{\"type\":\"event\",\"time\":\"");

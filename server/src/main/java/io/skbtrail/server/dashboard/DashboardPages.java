@@ -49,13 +49,14 @@ class DashboardPages {
     @GetMapping("/sessions/{id}")
     String session(@PathVariable long id, Model model, HttpServletResponse response) {
         signedIn(model, "sessions");
+        String state;
         try {
-            sessions.get(id);
+            state = sessions.get(id).getState();
         } catch (ApiProblem missing) {
             return notFound(model, response, "Session " + id + " does not exist (it may have been deleted).");
         }
         String api = "/api/sessions/" + id;
-        model.addAttribute("view", new SessionPage(id, api, api, api + "/summary", api + "/events",
+        model.addAttribute("view", new SessionPage(id, state, api, api, api + "/summary", api + "/events",
                 api + "/live", "/sessions/" + id, false));
         return "session";
     }
@@ -71,8 +72,15 @@ class DashboardPages {
             return notFound(model, response, "This share link is unknown, revoked or expired. "
                     + "Ask whoever sent it for a new one.");
         }
+        String state;
+        try {
+            state = sessions.get(id).getState();
+        } catch (ApiProblem deleted) {
+            return notFound(model, response, "This share link is unknown, revoked or expired. "
+                    + "Ask whoever sent it for a new one.");
+        }
         String api = "/api/shared/" + token;
-        model.addAttribute("view", new SessionPage(id, api, api + "/session", api + "/summary", api + "/events",
+        model.addAttribute("view", new SessionPage(id, state, api, api + "/session", api + "/summary", api + "/events",
                 api + "/live", "/s/" + token, true));
         return "session";
     }
@@ -95,9 +103,11 @@ class DashboardPages {
     }
 
     /**
-     * Where one session view gets its data. {@code api} is the base of the downloads ({@code api +
-     * "/events.csv"}); {@code page} is the view's own URL, which the view's query parameters are added to.
+     * Where one session view gets its data. {@code state} is the session's when the page was made: a view of a
+     * session that no longer runs asks for its first events page at once, alongside its facts. {@code api} is
+     * the base of the downloads ({@code api + "/events.csv"}); {@code page} is the view's own URL, which the
+     * view's query parameters are added to.
      */
-    record SessionPage(long id, String api, String detail, String summary, String events, String live, String page,
+    record SessionPage(long id, String state, String api, String detail, String summary, String events, String live, String page,
             boolean readOnly) {}
 }

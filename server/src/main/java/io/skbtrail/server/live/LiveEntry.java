@@ -12,6 +12,8 @@ final class LiveEntry {
     final Event event;
     /** The browser's JSON, made the first time a viewer needs it (on the dispatcher's thread only). */
     private String json;
+    /** The same in the compact form ({@link CompactEvent}), made when a compact viewer first needs it. */
+    private String compact;
 
     LiveEntry(long seq, long hostId, String host, Event event) {
         this.seq = seq;
@@ -28,5 +30,12 @@ final class LiveEntry {
             json = out.toString();
         }
         return json;
+    }
+
+    String compactJson(EventJson encoder) {
+        if (compact == null) {
+            compact = CompactEvent.json(encoder, event, host, seq);
+        }
+        return compact;
     }
 }

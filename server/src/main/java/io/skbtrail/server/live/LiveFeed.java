@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +18,18 @@ import org.springframework.stereotype.Service;
 
 /**
  * Stored events, fanned out to live viewers. Ingest hands over each committed batch
- * ({@link #stored}: a queue append, nothing per event); one dispatcher thread numbers the events per session
- * in commit order, keeps the last {@link LiveSettings#bufferEvents()} of each session, and every ~100 ms (or
- * as soon as a full frame's worth has arrived) sends each viewer what matched its filter. An event's browser
- * JSON is made once, when a viewer first needs it.
+ * ({@link #stored}: a queue append and a wake-up, nothing per event); one dispatcher thread numbers the events
+ * per session in commit order, keeps the last {@link LiveSettings#bufferEvents()} of each session, and sends each
+ * viewer what matched its filter: at once when the viewer's last frame is ~100 ms old or a full frame's worth is
+ * there, else as soon as its last frame is that old (the thread sleeps until the first viewer is due, or the
+ * next batch). An event's browser JSON is made once, when a viewer first needs it.
  */
 @Service
 public class LiveFeed implements StoredEventsListener {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+
+    /** The dispatcher never sleeps less than this between rounds (unless a batch arrives). */
+    private static final long MIN_SLEEP_NANOS = 1_000_000;
 
     /** Names this run of the server: a viewer's seqs are only meaningful within one stream. */
     final String stream = newStreamId();
@@ -35,7 +38,6 @@ public class LiveFeed implements StoredEventsListener {
     private final HostService hosts;
     private final Map<Long, SessionFeed> feeds = new ConcurrentHashMap<>();
     private final Map<Long, String> hostNames = new ConcurrentHashMap<>();
-    private final AtomicLong waiting = new AtomicLong();
     private final EventJson encoder = new EventJson();
     private final Thread dispatcher;
     private volatile boolean running = true;
@@ -51,9 +53,9 @@ public class LiveFeed implements StoredEventsListener {
     @Override
     public void stored(long hostId, EventBatch batch, int events) {
         feed(batch.session()).inbox.add(new SessionFeed.Arrival(hostId, batch));
-        if (waiting.addAndGet(events) >= LiveSettings.FRAME_EVENTS) {
-            LockSupport.unpark(dispatcher);
-        }
+        // Each batch: a viewer whose last frame is old enough gets it now rather than at the next tick (which
+        // cost ~50 ms on average); one wake-up per batch, not per event.
+        LockSupport.unpark(dispatcher);
     }
 
     SessionFeed feed(long session) {
@@ -97,23 +99,20 @@ public class LiveFeed implements StoredEventsListener {
     }
 
     private void dispatch() {
-        long next = System.nanoTime();
+        long wake = System.nanoTime();
         while (running) {
             long now = System.nanoTime();
-            if (now < next && waiting.get() < LiveSettings.FRAME_EVENTS) {
-                LockSupport.parkNanos(next - now);
+            if (now < wake) {
+                LockSupport.parkNanos(wake - now); // or until the next batch
                 if (!running) {
                     return;
                 }
             }
             now = System.nanoTime();
-            if (now >= next) {
-                next = now + LiveSettings.FLUSH_NANOS;
-            }
-            waiting.set(0);
+            wake = now + LiveSettings.FLUSH_NANOS;
             for (SessionFeed f : feeds.values()) {
                 try {
-                    round(f, now);
+                    wake = Math.min(wake, Math.max(now + MIN_SLEEP_NANOS, round(f, now)));
                 } catch (RuntimeException e) {
                     log.error("live stream of session {}: delivery failed", f.session, e);
                 }
@@ -121,13 +120,14 @@ public class LiveFeed implements StoredEventsListener {
         }
     }
 
-    private void round(SessionFeed f, long now) {
+    /** Numbers and delivers what arrived; returns when this session next has a viewer due (nanoTime). */
+    private long round(SessionFeed f, long now) {
         drain(f);
         String ended = f.endedState;
         synchronized (f) {
-            f.deliver(encoder, now, ended != null);
+            long due = f.deliver(encoder, now, ended != null);
             if (ended == null) {
-                return;
+                return due;
             }
             // The session ended: each viewer gets its last events, the final status and end, then the socket
             // closes; the buffer goes once every viewer has had its end.
@@ -150,6 +150,7 @@ public class LiveFeed implements StoredEventsListener {
             if (all) {
                 f.release();
             }
+            return due;
         }
     }
 

@@ -91,7 +91,7 @@ class LiveHandler extends TextWebSocketHandler {
         SessionFeed f = feed.feed(v.session);
         feed.drain(f); // "now" is after every event stored so far
         boolean otherRun = sub.stream() != null && !sub.stream().equals(feed.stream);
-        f.subscribe(v, sub.filter(), sub.after(), otherRun);
+        f.subscribe(v, sub.filter(), sub.compact(), sub.after(), otherRun);
         feed.wake();
     }
 

@@ -133,13 +133,14 @@ final class SessionFeed {
     }
 
     /**
-     * A viewer's new filter and where its delivery starts: from now ({@code after} null), or after the
-     * given seq. Sends {@code missed} first when that seq is no longer held (or is from another run).
+     * A viewer's new filter (and form of events) and where its delivery starts: from now ({@code after} null),
+     * or after the given seq. Sends {@code missed} first when that seq is no longer held (or is from another run).
      *
      * @param otherRun the viewer's position is from an earlier run of the server (its stream differs)
      */
-    synchronized void subscribe(Viewer v, EventCriteria filter, Long after, boolean otherRun) {
+    synchronized void subscribe(Viewer v, EventCriteria filter, boolean compact, Long after, boolean otherRun) {
         v.filter = filter;
+        v.compact = compact;
         if (after == null) {
             v.cursor = lastSeq;
             return;
@@ -168,13 +169,25 @@ final class SessionFeed {
      * is full gets nothing more this round and its cursor waits; what the buffer drops before the viewer gets
      * to it is counted in its {@code dropped} ({@link #evicted}). So a viewer that reads slowly falls behind
      * (up to the buffer) and loses only what it could not take, and costs no one else anything.
+     *
+     * @return when (nanoTime) a viewer that has events waiting becomes due; {@code Long.MAX_VALUE} if none
      */
-    synchronized void deliver(EventJson encoder, long now, boolean flush) {
+    synchronized long deliver(EventJson encoder, long now, boolean flush) {
+        long next = Long.MAX_VALUE;
         for (Viewer v : viewers) {
             if (v.filter != null && !v.endSent && !v.isClosed()) {
-                deliver(v, encoder, now, flush || now - v.lastFlushNanos >= LiveSettings.FLUSH_NANOS);
+                boolean due = flush || now - v.lastFlushNanos >= LiveSettings.FLUSH_NANOS;
+                // Not due and not a full frame's worth even if every event matched: nothing to send yet, and
+                // nothing to look at (the events are filtered and encoded once, when they go).
+                if (due || lastSeq - v.cursor >= LiveSettings.FRAME_EVENTS) {
+                    deliver(v, encoder, now, due);
+                }
+                if (v.cursor < lastSeq && v.hasRoom()) { // (a full queue wakes the dispatcher when it drains)
+                    next = Math.min(next, v.lastFlushNanos + LiveSettings.FLUSH_NANOS);
+                }
             }
         }
+        return next;
     }
 
     private void deliver(Viewer v, EventJson encoder, long now, boolean due) {
@@ -205,7 +218,7 @@ final class SessionFeed {
             } else {
                 frame.append(',');
             }
-            frame.append(e.json(encoder, session));
+            frame.append(v.compact ? e.compactJson(encoder) : e.json(encoder, session));
             inFrame++;
             lastInFrame = seq;
             if (inFrame == LiveSettings.FRAME_EVENTS) {

@@ -11,13 +11,17 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * A viewer's {@code subscribe} message, checked:
- * {@code {"type":"subscribe","after":<seq or null>,"stream":<optional>,"filter":{"host":"a,b","saddr":"10.0.0.0/8",…}}}.
- * The filter's keys and values are the events query's parameters, checked by the same {@link EventCriteria}.
+ * {@code {"type":"subscribe","after":<seq or null>,"stream":<optional>,"compact":<optional>,
+ * "filter":{"host":"a,b","saddr":"10.0.0.0/8",…}}}. The filter's keys and values are the events query's
+ * parameters, checked by the same {@link EventCriteria}.
  *
+ * @param compact events in the compact form ({@link CompactEvent}); absent: false
  * @param after resume after this seq; null: from now
  * @param stream the stream the viewer's {@code after} belongs to, if it says
  */
-record Subscription(EventCriteria filter, Long after, String stream) {
+record Subscription(EventCriteria filter, boolean compact, Long after, String stream) {
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("type", "after", "stream", "compact", "filter");
+
     /** Longest subscribe message read. */
     static final int MAX_CHARS = 16 * 1024;
 
@@ -49,9 +53,8 @@ record Subscription(EventCriteria filter, Long after, String stream) {
             throw new Refused("type", "expected \"subscribe\" (the only message a viewer sends)");
         }
         for (Map.Entry<String, JsonNode> field : m.properties()) {
-            if (!field.getKey().equals("type") && !field.getKey().equals("after") && !field.getKey().equals("filter")
-                    && !field.getKey().equals("stream")) {
-                throw new Refused(field.getKey(), "unknown field; a subscription has type, after, stream and filter");
+            if (!FIELDS.contains(field.getKey())) {
+                throw new Refused(field.getKey(), "unknown field; a subscription has type, after, stream, compact and filter");
             }
         }
         Long after = null;
@@ -70,7 +73,15 @@ record Subscription(EventCriteria filter, Long after, String stream) {
             }
             stream = s.asString();
         }
-        return new Subscription(filter(m.get("filter"), hostIdByName), after, stream);
+        boolean compact = false;
+        JsonNode c = m.get("compact");
+        if (c != null && !c.isNull()) {
+            if (!c.isBoolean()) {
+                throw new Refused("compact", "expected true (events in the compact form) or false");
+            }
+            compact = c.asBoolean();
+        }
+        return new Subscription(filter(m.get("filter"), hostIdByName), compact, after, stream);
     }
 
     private static EventCriteria filter(JsonNode f, Function<String, Long> hostIdByName) {

@@ -31,6 +31,8 @@ final class Viewer {
 
     // Delivery state, guarded by the session's feed.
     EventCriteria filter;
+    /** Sent events in the compact form ({@link CompactEvent}). */
+    boolean compact;
     /** Every event with a seq up to this one has been sent to this viewer, filtered out, or counted as dropped. */
     long cursor;
     long dropped;

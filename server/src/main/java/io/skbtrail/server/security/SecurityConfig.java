@@ -66,7 +66,8 @@ public class SecurityConfig {
 
         http.authorizeHttpRequests(auth -> auth
                 .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/images/**", "/webjars/**", "/favicon.ico").permitAll()
+                .requestMatchers("/login", "/assets/**", "/css/**", "/js/**", "/images/**", "/webjars/**", "/favicon.ico")
+                        .permitAll()
                 .requestMatchers("/api/agent/link", "/api/shared/**", "/s/**").permitAll()
                 .requestMatchers(HttpMethod.POST, "/api/sessions", "/api/sessions/*/stop", "/api/sessions/*/share")
                         .hasRole(Role.OPERATOR.name())

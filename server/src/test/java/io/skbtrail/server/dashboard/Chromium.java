@@ -48,6 +48,16 @@ final class Chromium implements AutoCloseable {
                 .setColorScheme(dark ? ColorScheme.DARK : ColorScheme.LIGHT).setBypassCSP(true));
     }
 
+    /** Starts Chromium's own trace of what its threads do (for {@link TraceSummary}). */
+    void startTracing(Page page, List<String> categories) {
+        browser.startTracing(page, new Browser.StartTracingOptions().setCategories(categories));
+    }
+
+    /** The trace since {@link #startTracing}, as Chromium's trace-event JSON. */
+    byte[] stopTracing() {
+        return browser.stopTracing();
+    }
+
     /** axe-core's serious and critical violations on the page as it is now: an empty list when it passes. */
     List<String> seriousAccessibilityViolations(Page page) {
         page.addScriptTag(new Page.AddScriptTagOptions().setContent(axeSource));

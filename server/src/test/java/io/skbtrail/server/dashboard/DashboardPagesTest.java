@@ -41,6 +41,32 @@ class DashboardPagesTest extends ServerIntegrationTest {
     }
 
     @Test
+    void scriptsAndStylesheetsComeFromAPathNamedByTheirContentThatBrowsersKeep() {
+        String page = anonymous().get("/login").body();
+        java.util.regex.Matcher css = java.util.regex.Pattern.compile("href=\"(/assets/([0-9a-f]{12})/css/app\\.css)\"")
+                .matcher(page);
+        assertThat(css.find()).as("the stylesheet under /assets/<hash>/ in " + page).isTrue();
+        String prefix = "/assets/" + css.group(2);
+        assertThat(prefix).isEqualTo("/assets/" + StaticAssets.contentHash());
+        String session = browserAs("viewer").get("/sessions/" + insertSession("stopped", "1 hour", "10 minutes")).body();
+        assertThat(session).contains("src=\"" + prefix + "/js/session-view.js\"", "data-state=\"stopped\"");
+
+        // a module and the ones it imports (relative paths: the same prefix), kept for a year without asking again
+        for (String file : java.util.List.of("/js/session-view.js", "/js/virtual-list.js", "/css/app.css")) {
+            Http.Response asset = anonymous().get(prefix + file);
+            assertThat(asset.status()).as(file).isEqualTo(200);
+            assertThat(asset.body()).isEqualTo(anonymous().get(file).body());
+            assertThat(asset.headers().firstValue("Cache-Control").orElseThrow())
+                    .contains("max-age=31536000", "immutable", "private");
+        }
+        // another content hash names other files: nothing is served under it
+        assertThat(anonymous().get("/assets/000000000000/js/session-view.js").status()).isEqualTo(404);
+        // the plain paths stay, not kept
+        assertThat(anonymous().get("/js/session-view.js").headers().firstValue("Cache-Control").orElse(""))
+                .doesNotContain("max-age=31536000");
+    }
+
+    @Test
     void aViewerSeesNoControlsToStartStopOrShare() {
         long session = insertSession("running", "1 minute", null);
         Http viewer = browserAs("viewer");

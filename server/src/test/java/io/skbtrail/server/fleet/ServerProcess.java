@@ -21,7 +21,7 @@ public final class ServerProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    ServerProcess() throws IOException {
+    public ServerProcess() throws IOException {
         this.dataDir = Files.createTempDirectory("skbtrail-fleet-server");
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
@@ -41,7 +41,7 @@ public final class ServerProcess implements AutoCloseable {
         return dataDir.resolve("server-" + starts + ".log");
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         starts++;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseParallelGC"));
@@ -65,6 +65,16 @@ public final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Where the server keeps its data (its embedded PostgreSQL's data directory is inside). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The server JVM's process id (its embedded PostgreSQL runs as its descendants). */
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hooks, the embedded PostgreSQL is left running as after a crash. */

@@ -124,6 +124,54 @@ class LiveStreamTest extends AgentLinkTestBase {
     }
 
     @Test
+    void aCompactViewerGetsWhatAnEventListShowsWithTheSameValuesAsTheFullForm() {
+        String name = unique("live-compact");
+        try (ScriptedAgentClient agent = agent(hello(name))) {
+            long session = tracingSession(agent, name);
+            Map<String, String> headers = viewerBrowser();
+            try (LiveClient compact = live(session, headers); LiveClient full = live(session, headers)) {
+                compact.send("{\"type\":\"subscribe\",\"after\":null,\"compact\":\"yes\",\"filter\":{}}");
+                assertThat(compact.await("error").get("field").asString()).isEqualTo("compact");
+                compact.send("{\"type\":\"subscribe\",\"after\":null,\"compact\":true,\"filter\":{}}");
+                full.subscribe(null, null);
+                for (LiveClient v : List.of(compact, full)) {
+                    v.await("status", x -> x.get("subscribed").asBoolean());
+                }
+                feed(agent, session, 1, 1, 6, 3, 3); // drops at 3 and 6
+                List<JsonNode> small = compact.awaitEvents(e -> e.size() == 6);
+                List<JsonNode> big = full.awaitEvents(e -> e.size() == 6);
+                List<String> always = List.of("time", "host", "cpu", "process", "pid", "skb", "packet_id", "func", "netns",
+                        "ifindex", "iface", "len", "tuple", "seq");
+                for (int i = 0; i < 6; i++) {
+                    JsonNode c = small.get(i);
+                    JsonNode f = big.get(i);
+                    List<String> keys = new ArrayList<>();
+                    c.properties().forEach(p -> keys.add(p.getKey()));
+                    boolean drop = i % 3 == 2;
+                    List<String> expected = new ArrayList<>(always);
+                    if (drop) {
+                        expected.addAll(List.of("location", "drop_reason"));
+                    }
+                    assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+                    for (String key : keys) {
+                        if (!key.equals("tuple")) {
+                            assertThat(c.get(key)).as(key).isEqualTo(f.get(key));
+                        }
+                    }
+                    for (String key : List.of("saddr", "daddr", "sport", "dport", "proto")) {
+                        assertThat(c.get("tuple").get(key)).as("tuple." + key).isEqualTo(f.get("tuple").get(key));
+                    }
+                    assertThat(c.get("tuple").size()).isEqualTo(5);
+                    assertThat(c.has("location")).isEqualTo(!f.get("location").isNull());
+                }
+                String frame = compact.frames("events").get(0).toString();
+                assertThat(frame).doesNotContain("boot_id", "ktime_ns", "probe_type", "\"session\"");
+                assertThat(frame.length()).isLessThan(full.frames("events").get(0).toString().length() * 2 / 3);
+            }
+        }
+    }
+
+    @Test
     void eachViewerGetsWhatItsFilterSelectsAndABadFilterKeepsThePreviousOne() {
         String a = unique("live-fa");
         String b = unique("live-fb");
