@@ -120,6 +120,30 @@ public class EventQuery {
         }
     }
 
+    /** A stored event and the host it came from. */
+    public record Stored(long hostId, Event event) {}
+
+    /**
+     * Every event of these packets ({host id, packet id} each: one skb's life on one host), in time order, read
+     * through the (host, packet) index.
+     */
+    public List<Stored> ofPackets(long session, List<long[]> hostPackets) {
+        if (hostPackets.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS)
+                .append(" from events where session_id = ? and (host_id, packet_id) in (");
+        List<Object> args = new ArrayList<>();
+        args.add(session);
+        for (int i = 0; i < hostPackets.size(); i++) {
+            sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+            args.add(hostPackets.get(i)[0]);
+            args.add(hostPackets.get(i)[1]);
+        }
+        sql.append(") order by time_ns, id");
+        return jdbc.query(sql.toString(), (rs, n) -> new Stored(rs.getLong(2), event(rs)), args.toArray());
+    }
+
     private static Event event(ResultSet r) throws SQLException {
         Event.Tuple tuple = r.getString(23) == null ? null : new Event.Tuple(r.getString(23), r.getString(24),
                 r.getInt(25), r.getInt(26), r.getString(27), r.getString(28));

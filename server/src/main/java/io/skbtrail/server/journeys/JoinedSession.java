@@ -1,0 +1,141 @@
+package io.skbtrail.server.journeys;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The journeys of one session as of one pass over its events: every segment, the journeys ordered by when they
+ * began on the common clock (then by id), and which journey each segment belongs to.
+ */
+final class JoinedSession {
+    final long session;
+    /** Events the pass covered (the session's count in the same snapshot). */
+    final long events;
+    final List<HostClock> hosts;
+    final List<Segment> segments;
+    final List<String> tokens;
+    final Journey[] journeys;
+    final int[] journeyOfSegment;
+    final long windowNs;
+    final long computedAtMillis;
+    final long millis;
+    private final Map<Long, Integer> hostIndex = new HashMap<>();
+    private final Map<Long, Integer> segmentIndex = new HashMap<>();
+
+    private JoinedSession(long session, SegmentScan.Scanned scanned, Journey[] journeys, long windowNs, long millis) {
+        this.session = session;
+        this.events = scanned.events();
+        this.hosts = scanned.hosts();
+        this.segments = scanned.segments();
+        this.tokens = scanned.tokens();
+        this.journeys = journeys;
+        this.windowNs = windowNs;
+        this.millis = millis;
+        this.computedAtMillis = System.currentTimeMillis();
+        for (int i = 0; i < hosts.size(); i++) {
+            hostIndex.put(hosts.get(i).hostId(), i);
+        }
+        journeyOfSegment = new int[segments.size()];
+        for (int j = 0; j < journeys.length; j++) {
+            for (Segment s : journeys[j].lanes) {
+                journeyOfSegment[s.index] = j;
+            }
+        }
+        for (Segment s : segments) {
+            segmentIndex.put(segmentKey(s.host, s.packetId), s.index);
+        }
+    }
+
+    /** Reads the session's events and joins them. */
+    static JoinedSession compute(DataSource dataSource, long session, long windowNs) throws SQLException {
+        long start = System.nanoTime();
+        SegmentScan.Scanned scanned = SegmentScan.scan(dataSource, session);
+        JourneyJoin join = new JourneyJoin(scanned.hosts(), scanned.segments(), windowNs);
+        List<int[]> groups = join.run();
+        JourneyAssembly assembly = new JourneyAssembly(scanned.hosts(), scanned.segments(), join);
+        List<Journey> journeys = new ArrayList<>(groups.size());
+        for (int[] group : groups) {
+            journeys.add(assembly.assemble(group));
+        }
+        Journey[] sorted = journeys.toArray(new Journey[0]);
+        Arrays.sort(sorted, ORDER);
+        return new JoinedSession(session, scanned, sorted, windowNs, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The list's order: first seen on the common clock, then host id, then packet id. */
+    static final Comparator<Journey> ORDER = Comparator.<Journey>comparingLong(j -> j.firstNs)
+            .thenComparingLong(j -> j.firstHostId)
+            .thenComparingLong(j -> j.first().packetId);
+
+    String hostName(Segment s) {
+        return hosts.get(s.host).name();
+    }
+
+    long hostId(Segment s) {
+        return hosts.get(s.host).hostId();
+    }
+
+    /** The host's index in {@link #hosts}, or -1 if it is not a host of the session. */
+    int hostIndex(long hostId) {
+        return hostIndex.getOrDefault(hostId, -1);
+    }
+
+    int hostIndexByName(String name) {
+        for (int i = 0; i < hosts.size(); i++) {
+            if (hosts.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The segment of this host and packet, or null. */
+    Segment segment(int host, long packetId) {
+        Integer i = segmentIndex.get(segmentKey(host, packetId));
+        return i == null ? null : segments.get(i);
+    }
+
+    /** The journey that holds the segment a journey id names (its first lane, or any lane), or null. */
+    Journey journey(long hostId, long packetId) {
+        int host = hostIndex(hostId);
+        Segment s = host < 0 ? null : segment(host, packetId);
+        return s == null ? null : journeys[journeyOfSegment[s.index]];
+    }
+
+    Journey journeyOf(Segment s) {
+        return journeys[journeyOfSegment[s.index]];
+    }
+
+    /** Position of the first journey after (firstNs, hostId, packetId) in the list order. */
+    int indexAfter(long firstNs, long hostId, long packetId) {
+        int lo = 0;
+        int hi = journeys.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            Journey j = journeys[mid];
+            int c = Long.compare(j.firstNs, firstNs);
+            if (c == 0) {
+                c = Long.compare(j.firstHostId, hostId);
+            }
+            if (c == 0) {
+                c = Long.compare(j.first().packetId, packetId);
+            }
+            if (c <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static long segmentKey(int host, long packetId) {
+        return ((long) host << 40) ^ packetId;
+    }
+}
