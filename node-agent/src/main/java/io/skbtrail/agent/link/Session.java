@@ -217,6 +217,7 @@ public final class Session {
     /** Arms the probes and answers the server; null when the session could not be armed. */
     private SessionProbes armProbes() {
         SessionProbes p;
+        long arming = System.nanoTime();
         try {
             List<String> args = SessionArgs.of(arm.filter(), arm.options(), arm.maxEvents(), ctx.agentScope(),
                     ctx.agentArgs(), ctx.inodeOf());
@@ -237,7 +238,8 @@ public final class Session {
             state = State.ARMED;
         }
         reply(new AgentFrame.Armed(id, p.backend(), p.probes(), p.notTraced()));
-        ctx.log().say("session " + id + ": armed " + p.probes() + " probe points (" + p.backend() + ")"
+        ctx.log().say("session " + id + ": armed " + p.probes() + " probe points (" + p.backend() + ") in "
+                + (System.nanoTime() - arming) / 1_000_000 + " ms"
                 + (arm.filter().isBlank() ? "" : " for \"" + arm.filter() + "\"")
                 + (p.notTraced().isEmpty() ? "" : "; not traced: " + String.join("; ", p.notTraced())));
         return p;

@@ -105,6 +105,39 @@ class EventDecoderTest {
     }
 
     @Test
+    void fingerprintAndEncapComeFromThePacketBytes() {
+        byte[] inner = CraftedPackets.ethIpv4Tcp(0x1c46, 1000, 2000, CraftedPackets.payload(20));
+        byte[] outer = CraftedPackets.concat(CraftedPackets.ethernet(0x0800),
+                CraftedPackets.ipv4(5, 17, 16 + inner.length, 0, "192.168.0.1", "192.168.0.2"),
+                CraftedPackets.udp(1000, 4789, 8 + inner.length), CraftedPackets.vxlan(42), inner);
+        ByteBuffer raw = record(0, 0, RawEventLayout.FLAG_L2, outer);
+        Event e = decoder(0).decode(raw, 0, RawEventLayout.PKT + outer.length);
+        assertEquals(4789, e.tuple().dport());
+        assertEquals(42, e.encap().vni());
+        assertEquals(new Event.Fingerprint(0x1c46, 1000L, 2000L, 20, e.fp().payloadHash(), 20), e.fp());
+        assertNull(e.ct());
+        Event plain = decoder(0).decode(record(0, 0, RawEventLayout.FLAG_L2, inner), 0, RawEventLayout.DUMP);
+        assertEquals(e.fp(), plain.fp());
+        assertNull(plain.encap());
+    }
+
+    @Test
+    void headersRebuiltFromTheSocketGiveOnlyTheSequenceAndLength() {
+        // As bpf/include/sock.h writes them: IP id 0 and ack 0 are placeholders, not the packet's.
+        byte[] rebuilt = CraftedPackets.concat(CraftedPackets.ipv4(0, 6, 20 + 1448, 0x4000, "10.0.0.1", "10.0.0.2"),
+                CraftedPackets.tcp(40000, 80, 123456, 0, 0x18, 0));
+        Event e = decoder(0).decode(record(15, 0, RawEventLayout.FLAG_SYNTHESIZED, rebuilt), 0, RawEventLayout.DUMP);
+        assertEquals(new Event.Fingerprint(null, 123456L, null, 1448, null, 0), e.fp());
+    }
+
+    @Test
+    void noPacketBytesNoFingerprint() {
+        Event e = decoder(0).decode(record(9, 0, RawEventLayout.FLAG_NO_SKB_READ, new byte[0]), 0, RawEventLayout.DUMP);
+        assertNull(e.fp());
+        assertNull(e.encap());
+    }
+
+    @Test
     void recordShorterThanTheLayoutIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> decoder(0).decode(ByteBuffer.allocate(64), 0, 64));

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * A real skbtrail server in its own JVM (this test's classpath) with the embedded PostgreSQL in its own
  * data directory; it can be killed hard and started again on the same port and data.
  */
-final class ServerProcess implements AutoCloseable {
-    static final String ADMIN_PASSWORD = "fleet-test-admin";
+public final class ServerProcess implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "fleet-test-admin";
 
     private final Path dataDir;
     private final int port;
@@ -28,8 +28,12 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** The server's log of its current (or last) start; kept in the data directory, gone after close(). */
@@ -69,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String logText() throws IOException {
+    public String logText() throws IOException {
         return Files.readString(log());
     }
 

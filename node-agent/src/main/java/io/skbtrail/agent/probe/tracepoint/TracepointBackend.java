@@ -98,6 +98,20 @@ public final class TracepointBackend {
         return ProbeLoader.load(request, options, progress, cancelled);
     }
 
+    /**
+     * Loads the programs as a session would, attaches none of them, and unloads them. An agent does this
+     * once when it starts, so that its first session does not also pay for first use: class loading and
+     * compilation in the JVM, libbpf's probing of the kernel's features.
+     */
+    public static void warmUp(KernelBtf btf, ProbeOptions options) {
+        Selection selection = select(btf);
+        List<String> programs = selection.usable().stream().map(TracepointCatalog.Tracepoint::program).toList();
+        ProbeLoader.Request request = new ProbeLoader.Request(NAME, BpfObjects.read(OBJECT), programs,
+                (object, links, p, c) -> List.of(), selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE,
+                null, program -> program.startsWith("tp_"));
+        ProbeLoader.load(request, options, message -> { }, () -> false).close();
+    }
+
     /** Attaches the programs of these tracepoints; returns their names. */
     public static List<String> attach(BpfObject object, List<TracepointCatalog.Tracepoint> tracepoints,
             List<BpfLink> links) {
