@@ -15,8 +15,8 @@ alter table events
     add column fp_payload_hashed smallint,  -- 0..32
     -- The agent's "encap" (VXLAN: the inner packet) and "ct" (conntrack's tuples when NAT changed the
     -- packet) objects, as the agent sent them; rare, so kept whole.
-    add column encap             jsonb,
-    add column ct                jsonb,
+    add column encap             text,
+    add column ct                text,
     -- Derived at ingest (server/…/journeys/JoinKeys): 64-bit hashes of what identifies the packet.
     -- join_key: the matched packet's tuple (the inner one for VXLAN), IPv4 ID, TCP seq and ack, ICMP id
     --   and seq; equal on every host that saw the packet unchanged.

@@ -1,5 +1,8 @@
 package io.skbtrail.server.journeys;
 
+import io.skbtrail.protocol.Event;
+import java.util.function.UnaryOperator;
+
 /**
  * The 64-bit keys by which one packet's sightings on several hosts are found again, computed at ingest from the
  * event's fingerprint and stored with it ({@code events.join_key}, {@code alt_key}, {@code flow_key}).
@@ -36,6 +39,65 @@ public final class JoinKeys {
 
     /** What identifies the packet besides its tuple; null where the packet has none. */
     public record Marks(Integer ipId, Long tcpSeq, Long tcpAck, Integer icmpSeq) {}
+
+    /** An event's keys; each null when it has none. */
+    public record Keys(Long join, Long alt, Long flow) {
+        static final Keys NONE = new Keys(null, null, null);
+    }
+
+    /**
+     * The keys of one event: none without a fingerprint or without the matched packet's tuple; {@code alt} only
+     * when conntrack says NAT changed the packet.
+     *
+     * @param canonical the stored form of an address (the same text for the same address on every host)
+     */
+    public static Keys of(Event e, UnaryOperator<String> canonical) {
+        Event.Fingerprint fp = e.fp();
+        Event.Tuple t = e.encap() != null ? e.encap().tuple() : e.tuple();
+        Event.Icmp icmp = e.encap() != null ? e.encap().icmp() : e.icmp();
+        if (fp == null || t == null) {
+            return Keys.NONE;
+        }
+        String proto = protoName(t.proto());
+        boolean isIcmp = isIcmp(proto);
+        Tuple tuple = new Tuple(proto, canonical.apply(t.saddr()), canonical.apply(t.daddr()),
+                isIcmp ? (icmp == null ? 0 : icmp.id()) : t.sport(), isIcmp ? 0 : t.dport());
+        Marks marks = new Marks(fp.ipId(), fp.tcpSeq(), fp.tcpAck(), isIcmp && icmp != null ? icmp.seq() : null);
+        Long alt = null;
+        Event.Conntrack ct = e.ct();
+        if (ct != null && e.encap() == null) {
+            Tuple sent;
+            Tuple received;
+            if (ct.dir() == Event.Conntrack.Direction.ORIGINAL) {
+                sent = tuple(ct.orig(), canonical);
+                received = tuple(ct.reply(), canonical).reversed();
+            } else {
+                sent = tuple(ct.reply(), canonical);
+                received = tuple(ct.orig(), canonical).reversed();
+            }
+            Tuple other = tuple.equals(sent) ? received : sent;
+            if (!other.equals(tuple)) {
+                alt = joinKey(other, marks);
+            }
+        }
+        return new Keys(joinKey(tuple, marks), alt, flowKey(tuple));
+    }
+
+    private static Tuple tuple(Event.CtTuple t, UnaryOperator<String> canonical) {
+        return new Tuple(protoName(t.proto()), canonical.apply(t.saddr()), canonical.apply(t.daddr()), t.sport(),
+                t.dport());
+    }
+
+    /** Protocols by name, whether given by name or number. */
+    static String protoName(String proto) {
+        return switch (proto) {
+            case "6" -> "tcp";
+            case "17" -> "udp";
+            case "1" -> "icmp";
+            case "58" -> "icmp6";
+            default -> proto;
+        };
+    }
 
     /** The join key of a packet with this tuple and these marks. */
     public static long joinKey(Tuple t, Marks m) {

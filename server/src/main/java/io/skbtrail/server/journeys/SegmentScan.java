@@ -106,8 +106,9 @@ final class SegmentScan {
                             fingerprint(seg, r, t);
                         }
                     }
-                    if (t < seg.tupleNs) {
-                        tuple(seg, r, t);
+                    String encap = r.getString(21);
+                    if (encap != null && seg.vni == null || t < seg.tupleNs) {
+                        tuple(seg, r, t, encap == null ? null : JSON.readTree(encap));
                     }
                     if (r.getBoolean(22)) {
                         seg.natSeen = true;
@@ -139,24 +140,26 @@ final class SegmentScan {
         seg.payloadHashed = r.getInt(15);
     }
 
-    private static void tuple(Segment seg, ResultSet r, long t) throws SQLException {
-        String encap = r.getString(21);
-        if (encap != null) {
-            JsonNode inner = JSON.readTree(encap);
-            JsonNode tuple = inner.path("tuple");
-            if (tuple.isObject()) {
-                seg.tupleNs = t;
-                seg.proto = tuple.path("proto").asString(null);
-                seg.saddr = tuple.path("saddr").asString(null);
-                seg.daddr = tuple.path("daddr").asString(null);
-                seg.sport = tuple.path("sport").asInt(0);
-                seg.dport = tuple.path("dport").asInt(0);
-                seg.vni = inner.path("vni").isNumber() ? inner.path("vni").asLong() : null;
-                return;
-            }
+    /** The earliest tuple (the inner one when encapsulated), and the VXLAN network of any encapsulated sighting. */
+    private static void tuple(Segment seg, ResultSet r, long t, JsonNode encap) throws SQLException {
+        if (encap != null && seg.vni == null && encap.path("vni").isNumber()) {
+            seg.vni = encap.path("vni").asLong();
+        }
+        if (t >= seg.tupleNs) {
+            return;
+        }
+        JsonNode inner = encap == null ? null : encap.path("tuple");
+        if (inner != null && inner.isObject()) {
+            seg.tupleNs = t;
+            seg.proto = inner.path("proto").asString(null);
+            seg.saddr = inner.path("saddr").asString(null);
+            seg.daddr = inner.path("daddr").asString(null);
+            seg.sport = inner.path("sport").asInt(0);
+            seg.dport = inner.path("dport").asInt(0);
+            return;
         }
         String saddr = r.getString(17);
-        if (saddr == null) {
+        if (saddr == null || encap != null) {
             return;
         }
         seg.tupleNs = t;
@@ -165,7 +168,6 @@ final class SegmentScan {
         seg.daddr = r.getString(18);
         seg.sport = r.getInt(19);
         seg.dport = r.getInt(20);
-        seg.vni = null;
     }
 
     /** Segments by (host, packet id): an open-addressing table, as this runs once per stored event. */

@@ -26,34 +26,35 @@ final class SequenceAlignment {
         if ((long) (n + 1) * (m + 1) > MAX_CELLS) {
             throw new IllegalArgumentException("paths too long to align: " + n + " and " + m + " probe points");
         }
+        // d[i][k]: the cost of aligning what is left from a[i] and b[k], so the walk goes forwards and pairs a
+        // difference with the first point it can (the divergence shows right where the paths part).
         int[][] d = new int[n + 1][m + 1];
-        for (int i = 0; i <= n; i++) {
-            d[i][0] = i;
+        for (int i = n; i >= 0; i--) {
+            d[i][m] = n - i;
         }
-        for (int k = 0; k <= m; k++) {
-            d[0][k] = k;
+        for (int k = m; k >= 0; k--) {
+            d[n][k] = m - k;
         }
-        for (int i = 1; i <= n; i++) {
-            for (int k = 1; k <= m; k++) {
-                int diag = d[i - 1][k - 1] + (a[i - 1] == b[k - 1] ? 0 : 1);
-                d[i][k] = Math.min(diag, Math.min(d[i - 1][k], d[i][k - 1]) + 1);
+        for (int i = n - 1; i >= 0; i--) {
+            for (int k = m - 1; k >= 0; k--) {
+                int diag = d[i + 1][k + 1] + (a[i] == b[k] ? 0 : 1);
+                d[i][k] = Math.min(diag, Math.min(d[i + 1][k], d[i][k + 1]) + 1);
             }
         }
         List<Row> rows = new ArrayList<>(Math.max(n, m));
-        int i = n;
-        int k = m;
-        while (i > 0 || k > 0) {
-            if (i > 0 && k > 0 && a[i - 1] == b[k - 1] && d[i][k] == d[i - 1][k - 1]) {
-                rows.add(new Row(Op.SAME, --i, --k));
-            } else if (i > 0 && k > 0 && d[i][k] == d[i - 1][k - 1] + 1) {
-                rows.add(new Row(Op.CHANGED, --i, --k));
-            } else if (i > 0 && d[i][k] == d[i - 1][k] + 1) {
-                rows.add(new Row(Op.LEFT_ONLY, --i, -1));
+        int i = 0;
+        int k = 0;
+        while (i < n || k < m) {
+            if (i < n && k < m && a[i] == b[k] && d[i][k] == d[i + 1][k + 1]) {
+                rows.add(new Row(Op.SAME, i++, k++));
+            } else if (i < n && k < m && d[i][k] == d[i + 1][k + 1] + 1) {
+                rows.add(new Row(Op.CHANGED, i++, k++));
+            } else if (i < n && d[i][k] == d[i + 1][k] + 1) {
+                rows.add(new Row(Op.LEFT_ONLY, i++, -1));
             } else {
-                rows.add(new Row(Op.RIGHT_ONLY, -1, --k));
+                rows.add(new Row(Op.RIGHT_ONLY, -1, k++));
             }
         }
-        java.util.Collections.reverse(rows);
         return rows;
     }
 }
