@@ -1,6 +1,5 @@
 package io.skbtrail.server.journeys;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,21 +13,27 @@ import java.util.List;
  * were and the journey says so.
  */
 final class ClockAlignment {
-    /** offsetB - offsetA <= maxNs: the packet left host index a (lane fromLane) before it reached b (lane toLane). */
+    /** offsetB - offsetA <= maxNs: the packet left host a (lane fromLane) before it reached host b (lane toLane). */
     record Hop(int fromLane, int toLane, int a, int b, long maxNs) {}
 
-    /** Per host of the session: the tightened interval [lo, hi] of its offset. */
+    /** The hosts of the journey (indices into the session's hosts), and per position the interval [lo, hi]. */
+    final int[] used;
     final long[] lo;
     final long[] hi;
-    final List<String> notes = new ArrayList<>();
+    /** Set when the estimates contradict causality (then the intervals are the measured ones). */
+    String contradiction;
 
     ClockAlignment(List<HostClock> hosts, int[] used, List<Hop> hops, List<String> hostNames) {
-        lo = new long[hosts.size()];
-        hi = new long[hosts.size()];
-        for (int h : used) {
-            HostClock c = hosts.get(h);
-            lo[h] = c.offsetNs() - c.uncertaintyOrUnknown();
-            hi[h] = c.offsetNs() + c.uncertaintyOrUnknown();
+        this.used = used;
+        lo = new long[used.length];
+        hi = new long[used.length];
+        for (int i = 0; i < used.length; i++) {
+            HostClock c = hosts.get(used[i]);
+            lo[i] = c.offsetNs() - c.uncertaintyOrUnknown();
+            hi[i] = c.offsetNs() + c.uncertaintyOrUnknown();
+        }
+        if (hops.isEmpty()) {
+            return;
         }
         long[] lo0 = lo.clone();
         long[] hi0 = hi.clone();
@@ -36,31 +41,34 @@ final class ClockAlignment {
         for (int round = 0; changed && round <= used.length + 1; round++) {
             changed = false;
             for (Hop hop : hops) {
-                long newHi = hi[hop.a()] + hop.maxNs();
-                if (newHi < hi[hop.b()]) {
-                    hi[hop.b()] = newHi;
+                int a = at(hop.a());
+                int b = at(hop.b());
+                long newHi = hi[a] + hop.maxNs();
+                if (newHi < hi[b]) {
+                    hi[b] = newHi;
                     changed = true;
                 }
-                long newLo = lo[hop.b()] - hop.maxNs();
-                if (newLo > lo[hop.a()]) {
-                    lo[hop.a()] = newLo;
+                long newLo = lo[b] - hop.maxNs();
+                if (newLo > lo[a]) {
+                    lo[a] = newLo;
                     changed = true;
                 }
             }
         }
-        for (int h : used) {
-            if (lo[h] > hi[h]) {
+        for (int i = 0; i < used.length; i++) {
+            if (lo[i] > hi[i]) {
+                StringBuilder note = new StringBuilder();
                 for (Hop hop : hops) {
-                    long excess = (lo0[hop.b()] - hi0[hop.a()]) - hop.maxNs();
+                    long excess = (lo0[at(hop.b())] - hi0[at(hop.a())]) - hop.maxNs();
                     if (excess > 0) {
-                        notes.add("clock estimates of " + hostNames.get(hop.a()) + " and " + hostNames.get(hop.b())
-                                + " contradict causality by " + excess + " ns on this hop (the packet would arrive"
-                                + " before it left): their estimates are kept as measured");
+                        note.append(note.length() == 0 ? "" : "; ").append("clock estimates of ")
+                                .append(hostNames.get(hop.a())).append(" and ").append(hostNames.get(hop.b()))
+                                .append(" contradict causality by ").append(excess)
+                                .append(" ns on this hop (the packet would arrive before it left)");
                     }
                 }
-                if (notes.isEmpty()) {
-                    notes.add("clock estimates contradict causality along this journey: kept as measured");
-                }
+                contradiction = (note.length() == 0 ? "clock estimates contradict causality along this journey"
+                        : note.toString()) + ": they are kept as measured";
                 System.arraycopy(lo0, 0, lo, 0, lo.length);
                 System.arraycopy(hi0, 0, hi, 0, hi.length);
                 return;
@@ -68,12 +76,23 @@ final class ClockAlignment {
         }
     }
 
+    private int at(int host) {
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] == host) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("host " + host + " is not on this journey");
+    }
+
     long offset(int host) {
-        return lo[host] + (hi[host] - lo[host]) / 2;
+        int i = at(host);
+        return lo[i] + (hi[i] - lo[i]) / 2;
     }
 
     long uncertainty(int host) {
-        return (hi[host] - lo[host]) / 2;
+        int i = at(host);
+        return (hi[i] - lo[i]) / 2;
     }
 
     /**
@@ -81,9 +100,11 @@ final class ClockAlignment {
      * {@code rawNs}: estimate, lower and upper bound.
      */
     long[] wire(int a, int b, long rawNs, boolean causal) {
+        int ia = at(a);
+        int ib = at(b);
         long est = rawNs - (offset(b) - offset(a));
-        long max = rawNs - (lo[b] - hi[a]);
-        long min = rawNs - (hi[b] - lo[a]);
+        long max = rawNs - (lo[ib] - hi[ia]);
+        long min = rawNs - (hi[ib] - lo[ia]);
         if (causal) {
             min = Math.max(0, min);
             est = Math.max(est, min);

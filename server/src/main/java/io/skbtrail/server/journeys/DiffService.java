@@ -33,7 +33,11 @@ class DiffService {
                     + " (session:journey or session:host:packet)");
         }
         if (left.isSession()) {
-            return SessionDiffs.diff(left, journeys.view(left.session()), right, journeys.view(right.session()));
+            SessionJourneys.View l = journeys.view(left.session());
+            SessionJourneys.View r = journeys.view(right.session());
+            journeys.loadAllFlows(l.joined());
+            journeys.loadAllFlows(r.joined());
+            return SessionDiffs.diff(left, l, right, r);
         }
         return PathDiffs.diff(path(left), path(right));
     }

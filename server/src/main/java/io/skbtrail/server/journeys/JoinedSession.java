@@ -25,8 +25,12 @@ final class JoinedSession {
     final long windowNs;
     final long computedAtMillis;
     final long millis;
+    /** How long each phase of the computation took, for the log. */
+    String phases = "";
+    /** Whether every journey's flow has been read ({@link FlowLoader#loadAll}). */
+    volatile boolean flowsLoaded;
     private final Map<Long, Integer> hostIndex = new HashMap<>();
-    private final Map<Long, Integer> segmentIndex = new HashMap<>();
+    private final LongIntMap segmentIndex;
 
     private JoinedSession(long session, SegmentScan.Scanned scanned, Journey[] journeys, long windowNs, long millis) {
         this.session = session;
@@ -47,6 +51,7 @@ final class JoinedSession {
                 journeyOfSegment[s.index] = j;
             }
         }
+        segmentIndex = new LongIntMap(segments.size());
         for (Segment s : segments) {
             segmentIndex.put(segmentKey(s.host, s.packetId), s.index);
         }
@@ -54,18 +59,59 @@ final class JoinedSession {
 
     /** Reads the session's events and joins them. */
     static JoinedSession compute(DataSource dataSource, long session, long windowNs) throws SQLException {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
+        long cpu0 = cpu.getCurrentThreadCpuTime();
         SegmentScan.Scanned scanned = SegmentScan.scan(dataSource, session);
-        JourneyJoin join = new JourneyJoin(scanned.hosts(), scanned.segments(), windowNs);
-        List<int[]> groups = join.run();
-        JourneyAssembly assembly = new JourneyAssembly(scanned.hosts(), scanned.segments(), join);
-        List<Journey> journeys = new ArrayList<>(groups.size());
-        for (int[] group : groups) {
-            journeys.add(assembly.assemble(group));
+        long scannedAt = System.nanoTime();
+        long cpu1 = cpu.getCurrentThreadCpuTime();
+        List<Segment> segs = scanned.segments();
+        JourneyJoin join = new JourneyJoin(scanned.hosts(), segs, windowNs);
+        join.run();
+        long joinedAt = System.nanoTime();
+        long cpu2 = cpu.getCurrentThreadCpuTime();
+        // Segments grouped by their root: a counting sort, no list per journey.
+        int n = segs.size();
+        int[] root = new int[n];
+        int[] count = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            root[i] = join.all.find(i);
+            count[root[i] + 1]++;
+        }
+        for (int i = 0; i < n; i++) {
+            count[i + 1] += count[i];
+        }
+        int[] members = new int[n];
+        int[] fill = Arrays.copyOf(count, n);
+        for (int i = 0; i < n; i++) {
+            members[fill[root[i]]++] = i;
+        }
+        JourneyAssembly assembly = new JourneyAssembly(scanned.hosts(), segs);
+        Journey[] byRoot = new Journey[n];
+        List<Journey> journeys = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            if (count[r + 1] > count[r]) {
+                Journey j = assembly.assemble(members, count[r], count[r + 1]);
+                byRoot[r] = j;
+                journeys.add(j);
+            }
+        }
+        for (JourneyJoin.Link l : join.links) {
+            byRoot[root[l.a()]].link(l);
+        }
+        for (JourneyJoin.Ambiguity a : join.ambiguities) {
+            byRoot[root[a.segment()]].ambiguity(a);
         }
         Journey[] sorted = journeys.toArray(new Journey[0]);
         Arrays.sort(sorted, ORDER);
-        return new JoinedSession(session, scanned, sorted, windowNs, (System.nanoTime() - start) / 1_000_000);
+        long end = System.nanoTime();
+        long cpu3 = cpu.getCurrentThreadCpuTime();
+        JoinedSession joined = new JoinedSession(session, scanned, sorted, windowNs, (end - start) / 1_000_000);
+        joined.phases = String.format(java.util.Locale.ROOT, "read %d ms (this thread's CPU %d ms), match %d ms (CPU %d ms),"
+                + " assemble %d ms (CPU %d ms)", (scannedAt - start) / 1_000_000, (cpu1 - cpu0) / 1_000_000,
+                (joinedAt - scannedAt) / 1_000_000, (cpu2 - cpu1) / 1_000_000, (end - joinedAt) / 1_000_000,
+                (cpu3 - cpu2) / 1_000_000);
+        return joined;
     }
 
     /** The list's order: first seen on the common clock, then host id, then packet id. */
@@ -97,8 +143,8 @@ final class JoinedSession {
 
     /** The segment of this host and packet, or null. */
     Segment segment(int host, long packetId) {
-        Integer i = segmentIndex.get(segmentKey(host, packetId));
-        return i == null ? null : segments.get(i);
+        int i = segmentIndex.get(segmentKey(host, packetId), -1);
+        return i < 0 ? null : segments.get(i);
     }
 
     /** The journey that holds the segment a journey id names (its first lane, or any lane), or null. */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One packet's journey: its segments on the hosts that saw it (lanes, in the order the packet passed them),
  * each lane's clock as tightened by causality, the wire hops between hosts, the outcome and how the lanes
- * were matched.
+ * were matched. What is only shown in the journey's detail (notes, match fields) is derived when it is shown
+ * ({@link JourneyNotes}); the flow is read from the events when first needed ({@link FlowLoader}).
  */
 final class Journey {
     enum State {
@@ -34,22 +35,26 @@ final class Journey {
     Segment[] lanes;
     /** Per lane: its host's clock offset and uncertainty for this journey (prior, tightened by causality). */
     long[] laneOffsetNs;
-    Long[] laneUncertaintyNs;
-    List<Wire> wires = new ArrayList<>();
+    /** -1 where the lane's host has no clock estimate and causality did not bound it. */
+    long[] laneUncertaintyNs;
+    List<Wire> wires = new ArrayList<>(2);
     State state = State.UNKNOWN;
     /** The lane whose drop ends the journey, or -1. */
     int dropLane = -1;
-    boolean ambiguous;
     long firstNs;
     long lastNs;
-    /** The flow: the tuple of the first lane that had one (the inner packet's for VXLAN). */
-    Segment flow;
-    List<String> matchBy = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    /** Segments of other hosts this journey could not be told apart from (when ambiguous). */
-    List<Integer> candidates = new ArrayList<>();
     /** Hosts in the order the packet passed them (a host once per run of its lanes). */
     int[] hostOrder;
+    /** Bits of {@link JourneyJoin.Kind} ordinals: how the lanes were linked. */
+    int linkKinds;
+    /** Links through conntrack or GSO ranges (said in the notes); null when none. */
+    List<JourneyJoin.Link> specialLinks;
+    /** Why some lane could not be joined to another host; null when none. */
+    List<JourneyJoin.Ambiguity> ambiguities;
+    /** Set when the clock estimates contradict causality on this journey. */
+    String clockContradiction;
+    /** The flow, once read; {@link Flow#NONE} when no lane had a tuple. */
+    volatile Flow flow;
 
     long aligned(int lane, long hostNs) {
         return hostNs - laneOffsetNs[lane];
@@ -57,5 +62,26 @@ final class Journey {
 
     Segment first() {
         return lanes[0];
+    }
+
+    boolean ambiguous() {
+        return ambiguities != null;
+    }
+
+    void link(JourneyJoin.Link link) {
+        linkKinds |= 1 << link.kind().ordinal();
+        if (link.kind() != JourneyJoin.Kind.EXACT) {
+            if (specialLinks == null) {
+                specialLinks = new ArrayList<>(1);
+            }
+            specialLinks.add(link);
+        }
+    }
+
+    void ambiguity(JourneyJoin.Ambiguity a) {
+        if (ambiguities == null) {
+            ambiguities = new ArrayList<>(1);
+        }
+        ambiguities.add(a);
     }
 }

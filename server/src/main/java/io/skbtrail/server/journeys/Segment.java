@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One skb's life on one host ({@code host, packet_id}) summed up for the join: when it was seen, the keys
- * and fingerprint it carried, what its probe points say (arrived, left, reached a socket, dropped), the tuple
- * it was first seen with, and its path as probe point tokens in time order. Times are the host's own clock.
+ * and fingerprint it carried, what its probe points say (arrived, left, reached a socket, dropped), and its path
+ * as probe point tokens in time order. Times are the host's own clock.
  */
 final class Segment {
     private static final long[] NO_KEYS = new long[0];
@@ -25,7 +25,8 @@ final class Segment {
 
     /** The fingerprint of the earliest event that had one. */
     long fpNs = Long.MAX_VALUE;
-    Integer ipId;
+    /** IPv4 identification, -1 when the packet has none (IPv6). */
+    int ipId = -1;
     long tcpSeq = -1;
     long tcpAck = -1;
     int payloadLen = -1;
@@ -42,18 +43,12 @@ final class Segment {
     String dropLocation;
     String dropFunc;
 
-    /** The tuple of the earliest event that had one (the inner one when encapsulated). */
-    long tupleNs = Long.MAX_VALUE;
-    String proto;
-    String saddr;
-    String daddr;
-    int sport;
-    int dport;
-    Long vni;
+    /** Some event carried conntrack's view (this host NATs the packet); some carried it encapsulated (VXLAN). */
     boolean natSeen;
+    boolean encapsulated;
 
-    int[] tokens = new int[4];
-    long[] tokenNs = new long[4];
+    int[] tokens = new int[6];
+    long[] tokenNs = new long[6];
 
     Segment(int host, long packetId) {
         this.host = host;
@@ -98,12 +93,12 @@ final class Segment {
         return dropReason != null && !ProbeRoles.NOT_SPECIFIED.equals(dropReason);
     }
 
-    void keys(long joinKey, Long altKey, Long flowKey) {
+    void keys(long joinKey, boolean hasAlt, long altKey, boolean hasFlow, long flowKey) {
         joinKeys = addDistinct(joinKeys, joinKey);
-        if (altKey != null) {
+        if (hasAlt) {
             altKeys = addDistinct(altKeys, altKey);
         }
-        if (flowKey != null) {
+        if (hasFlow) {
             flowKeys = addDistinct(flowKeys, flowKey);
         }
     }
@@ -130,7 +125,7 @@ final class Segment {
 
     /** A key that cannot tell this packet from the next one of its flow: no IPv4 ID (IPv6), or ID 0. */
     boolean weak() {
-        return ipId == null || ipId == 0;
+        return ipId <= 0;
     }
 
     boolean isTcpWithPayload() {
@@ -163,11 +158,11 @@ final class Segment {
         tokenNs = ns;
     }
 
-    /** Gives back the spare room of the path arrays once the scan is over. */
+    /** Once the path is in order: its times are no longer needed, nor the spare room of its array. */
     void trim() {
-        if (tokens.length != events) {
+        if (tokens.length > events + 2) {
             tokens = Arrays.copyOf(tokens, events);
-            tokenNs = Arrays.copyOf(tokenNs, events);
         }
+        tokenNs = null;
     }
 }

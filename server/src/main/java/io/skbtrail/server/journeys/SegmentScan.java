@@ -9,18 +9,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+import org.postgresql.core.BaseConnection;
 
 /**
  * Reads a session's events once, in one sequential pass over its partition, and sums them up per segment
  * ({@code host, packet_id}). The pass and the session's event count are read in one snapshot, so the join
- * knows exactly which events it covers.
+ * knows exactly which events it covers. Only what the join needs is read (keys, fingerprint, probe point, drop);
+ * tuples are read later for the journeys that are shown ({@link FlowLoader}).
  */
 final class SegmentScan {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final int FETCH = 20_000;
-
     /** What the pass found. */
     record Scanned(long events, List<HostClock> hosts, List<Segment> segments, List<String> tokens) {}
 
@@ -48,6 +47,9 @@ final class SegmentScan {
         }
     }
 
+    /** A probe point's token and roles, for the rows without a drop or a socket location. */
+    private record Point(int token, int roles) {}
+
     private static Scanned scan(Connection c, long session) throws SQLException {
         long events;
         try (PreparedStatement s = c.prepareStatement("select event_count from sessions where id = ?")) {
@@ -64,56 +66,71 @@ final class SegmentScan {
         SegmentTable table = new SegmentTable();
         List<String> tokens = new ArrayList<>();
         Map<String, Integer> tokenIds = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("select host_id, packet_id, time_ns, func, location, drop_reason,"
-                + " join_key, alt_key, flow_key, fp_ip_id, fp_tcp_seq, fp_tcp_ack, fp_payload_len, fp_payload_hash,"
-                + " fp_payload_hashed, l4_proto, saddr, daddr, sport, dport, encap, ct is not null"
-                + " from events where session_id = ?")) {
-            s.setFetchSize(FETCH);
-            s.setLong(1, session);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    long hostId = r.getLong(1);
-                    Integer host = hostIndex.get(hostId);
-                    if (host == null) {
-                        // events of a host the session no longer lists (cannot happen: rows cascade); skip
-                        continue;
+        Map<String, Point> points = new HashMap<>();
+        long lastHostId = Long.MIN_VALUE;
+        int host = -1;
+        String sql = "copy (select host_id, packet_id, time_ns, func, location, drop_reason, join_key, alt_key,"
+                + " flow_key, fp_ip_id, fp_tcp_seq, fp_tcp_ack, fp_payload_len, fp_payload_hash, fp_payload_hashed,"
+                + " encap is not null, ct is not null from events where session_id = " + session
+                + ") to stdout (format binary)";
+        CopyOut copy = new CopyManager(c.unwrap(BaseConnection.class)).copyOut(sql);
+        try {
+            BinaryCopyReader r = new BinaryCopyReader(copy);
+            while (r.next()) {
+                long hostId = r.getLong(1);
+                if (hostId != lastHostId) {
+                    Integer h = hostIndex.get(hostId);
+                    lastHostId = hostId;
+                    host = h == null ? -1 : h;
+                }
+                if (host < 0) {
+                    continue; // a host the session does not list (cannot happen: its rows cascade)
+                }
+                Segment seg = table.get(host, r.getLong(2));
+                long t = r.getLong(3);
+                String func = r.getInterned(4);
+                String location = r.getInterned(5);
+                String drop = r.getInterned(6);
+                int token;
+                int roles;
+                if (drop == null && location == null) {
+                    Point p = points.get(func);
+                    if (p == null) {
+                        p = new Point(token(func, tokens, tokenIds), ProbeRoles.of(func, null, null));
+                        points.put(func, p);
                     }
-                    Segment seg = table.get(host, r.getLong(2));
-                    long t = r.getLong(3);
-                    String func = r.getString(4);
-                    String location = r.getString(5);
-                    String drop = r.getString(6);
-                    String tokenText = drop == null ? func : func + "(" + drop + ")";
-                    Integer token = tokenIds.get(tokenText);
-                    if (token == null) {
-                        token = tokens.size();
-                        tokens.add(tokenText);
-                        tokenIds.put(tokenText, token);
-                    }
-                    int roles = ProbeRoles.of(func, location, drop);
-                    seg.add(t, token, roles);
-                    if (drop != null) {
-                        seg.drop(t, drop, func, location);
-                    }
-                    long joinKey = r.getLong(7);
-                    if (!r.wasNull()) {
-                        long alt = r.getLong(8);
-                        Long altKey = r.wasNull() ? null : alt;
-                        long flow = r.getLong(9);
-                        Long flowKey = r.wasNull() ? null : flow;
-                        seg.keys(joinKey, altKey, flowKey);
-                        if (t < seg.fpNs) {
-                            fingerprint(seg, r, t);
-                        }
-                    }
-                    String encap = r.getString(21);
-                    if (encap != null && seg.vni == null || t < seg.tupleNs) {
-                        tuple(seg, r, t, encap == null ? null : JSON.readTree(encap));
-                    }
-                    if (r.getBoolean(22)) {
-                        seg.natSeen = true;
+                    token = p.token();
+                    roles = p.roles();
+                } else {
+                    token = token(drop == null ? func : func + "(" + drop + ")", tokens, tokenIds);
+                    roles = ProbeRoles.of(func, location, drop);
+                }
+                seg.add(t, token, roles);
+                if (drop != null) {
+                    seg.drop(t, drop, func, location);
+                }
+                if (!r.isNull(7)) {
+                    seg.keys(r.getLong(7), !r.isNull(8), r.getLong(8), !r.isNull(9), r.getLong(9));
+                    if (t < seg.fpNs) {
+                        seg.fpNs = t;
+                        seg.ipId = r.isNull(10) ? -1 : r.getInt(10);
+                        seg.tcpSeq = r.isNull(11) ? -1 : r.getLong(11);
+                        seg.tcpAck = r.isNull(12) ? -1 : r.getLong(12);
+                        seg.payloadLen = r.isNull(13) ? -1 : r.getInt(13);
+                        seg.payloadHash = r.getLong(14);
+                        seg.payloadHashed = r.getInt(15);
                     }
                 }
+                if (r.getBoolean(16)) {
+                    seg.encapsulated = true;
+                }
+                if (r.getBoolean(17)) {
+                    seg.natSeen = true;
+                }
+            }
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
         }
         List<Segment> segments = table.all();
@@ -126,48 +143,14 @@ final class SegmentScan {
         return new Scanned(events, hosts, segments, tokens);
     }
 
-    private static void fingerprint(Segment seg, ResultSet r, long t) throws SQLException {
-        seg.fpNs = t;
-        int ipId = r.getInt(10);
-        seg.ipId = r.wasNull() ? null : ipId;
-        long seq = r.getLong(11);
-        seg.tcpSeq = r.wasNull() ? -1 : seq;
-        long ack = r.getLong(12);
-        seg.tcpAck = r.wasNull() ? -1 : ack;
-        int len = r.getInt(13);
-        seg.payloadLen = r.wasNull() ? -1 : len;
-        seg.payloadHash = r.getLong(14);
-        seg.payloadHashed = r.getInt(15);
-    }
-
-    /** The earliest tuple (the inner one when encapsulated), and the VXLAN network of any encapsulated sighting. */
-    private static void tuple(Segment seg, ResultSet r, long t, JsonNode encap) throws SQLException {
-        if (encap != null && seg.vni == null && encap.path("vni").isNumber()) {
-            seg.vni = encap.path("vni").asLong();
+    private static int token(String text, List<String> tokens, Map<String, Integer> ids) {
+        Integer id = ids.get(text);
+        if (id == null) {
+            id = tokens.size();
+            tokens.add(text);
+            ids.put(text, id);
         }
-        if (t >= seg.tupleNs) {
-            return;
-        }
-        JsonNode inner = encap == null ? null : encap.path("tuple");
-        if (inner != null && inner.isObject()) {
-            seg.tupleNs = t;
-            seg.proto = inner.path("proto").asString(null);
-            seg.saddr = inner.path("saddr").asString(null);
-            seg.daddr = inner.path("daddr").asString(null);
-            seg.sport = inner.path("sport").asInt(0);
-            seg.dport = inner.path("dport").asInt(0);
-            return;
-        }
-        String saddr = r.getString(17);
-        if (saddr == null || encap != null) {
-            return;
-        }
-        seg.tupleNs = t;
-        seg.proto = r.getString(16);
-        seg.saddr = saddr;
-        seg.daddr = r.getString(18);
-        seg.sport = r.getInt(19);
-        seg.dport = r.getInt(20);
+        return id;
     }
 
     /** Segments by (host, packet id): an open-addressing table, as this runs once per stored event. */

@@ -137,10 +137,11 @@ final class SessionDiffs {
         Map<DiffViews.Flow, FlowAgg> flows = new LinkedHashMap<>();
         Map<Long, Integer> ids = new HashMap<>();
         for (Journey j : s.journeys) {
-            if (j.flow == null) {
+            Flow f = j.flow;
+            if (f == null || f.saddr() == null) {
                 continue;
             }
-            FlowAgg agg = flows.computeIfAbsent(flow(j.flow), k -> new FlowAgg());
+            FlowAgg agg = flows.computeIfAbsent(flow(f), k -> new FlowAgg());
             agg.journeys++;
             agg.states.merge(j.state.wireName(), 1L, Long::sum);
             if (j.dropLane >= 0) {
@@ -173,9 +174,9 @@ final class SessionDiffs {
         return flows;
     }
 
-    static DiffViews.Flow flow(Segment s) {
-        return new DiffViews.Flow(s.saddr, s.daddr, s.sport >= EPHEMERAL_PORTS ? null : s.sport,
-                s.dport >= EPHEMERAL_PORTS ? null : s.dport, s.proto);
+    static DiffViews.Flow flow(Flow f) {
+        return new DiffViews.Flow(f.saddr(), f.daddr(), f.sport() >= EPHEMERAL_PORTS ? null : f.sport(),
+                f.dport() >= EPHEMERAL_PORTS ? null : f.dport(), f.proto());
     }
 
     private static DiffViews.FlowDiff flow(DiffViews.Flow f, FlowAgg l, FlowAgg r, Tokens tokens, boolean byHost,

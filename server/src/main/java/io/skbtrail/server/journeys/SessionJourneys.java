@@ -69,9 +69,11 @@ public class SessionJourneys {
                 return new View(current, count, live);
             }
             try {
+                // The outdated join is let go first: two joins of a large session need not fit in memory at once.
+                forget(sessionId);
                 JoinedSession joined = JoinedSession.compute(dataSource, sessionId, windowNs);
-                log.info("session {}: {} events joined into {} journeys in {} ms", sessionId, joined.events,
-                        joined.journeys.length, joined.millis);
+                log.info("session {}: {} events joined into {} journeys in {} ms ({})", sessionId, joined.events,
+                        joined.journeys.length, joined.millis, joined.phases);
                 put(joined);
                 return new View(joined, Math.max(count, joined.events), live);
             } catch (SQLException e) {

@@ -90,6 +90,26 @@ abstract class JourneyTestBase extends AgentLinkTestBase {
             }
         }
 
+        private Thread answering;
+
+        /** Answers clock pings as they come, from a thread of their own, until closed (as an agent does at once). */
+        void keepAnsweringPings() {
+            answering = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    synchronized (this) {
+                        answerPings();
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "scripted-pongs");
+            answering.setDaemon(true);
+            answering.start();
+        }
+
         /** Stops the session; every host sends its last (empty) batch and summary, as an agent does. */
         void stop(long session) {
             admin().post("/api/sessions/" + session + "/stop", "");
@@ -104,6 +124,9 @@ abstract class JourneyTestBase extends AgentLinkTestBase {
 
         @Override
         public void close() {
+            if (answering != null) {
+                answering.interrupt();
+            }
             agents.values().forEach(ScriptedAgentClient::close);
         }
     }
