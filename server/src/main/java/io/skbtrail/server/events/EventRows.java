@@ -53,13 +53,28 @@ final class EventRows {
                     .nullableNumber(fp.payloadHash() == null ? null : Long.parseUnsignedLong(fp.payloadHash(), 16))
                     .number(fp.payloadHashed());
         }
+        checkAddresses(e);
         row.text(EventParts.encapJson(e.encap())).text(EventParts.ctJson(e.ct()));
         JoinKeys.Keys keys = JoinKeys.of(e, KEY_ADDRESS);
         row.nullableNumber(keys.join()).nullableNumber(keys.alt()).nullableNumber(keys.flow());
         row.endRow();
     }
 
-    /** Addresses in join keys: the stored text, checked as the tuple's addresses are. */
+    /** The addresses of the inner packet and of conntrack's tuples: they go into the join keys. */
+    private static void checkAddresses(Event e) {
+        if (e.encap() != null && e.encap().tuple() != null) {
+            ip(e.encap().tuple().saddr(), "encap.tuple.saddr");
+            ip(e.encap().tuple().daddr(), "encap.tuple.daddr");
+        }
+        if (e.ct() != null) {
+            ip(e.ct().orig().saddr(), "ct.orig.saddr");
+            ip(e.ct().orig().daddr(), "ct.orig.daddr");
+            ip(e.ct().reply().saddr(), "ct.reply.saddr");
+            ip(e.ct().reply().daddr(), "ct.reply.daddr");
+        }
+    }
+
+    /** Addresses in join keys: the stored text (checked before, see checkAddresses). */
     private static final java.util.function.UnaryOperator<String> KEY_ADDRESS = a -> ip(a, "address");
 
     private static String uuid(String bootId) {
