@@ -16,6 +16,8 @@
 #include "filter.h"
 #include "skb.h"
 #include "sock.h"
+#include "conntrack.h"
+#include "vxlan.h"
 
 /* Packet bytes copied before filtering, and reported with the event: Ethernet, IPv6 and TCP headers
  * fit. Copying 128 bytes costs no more than 64 here; the filter reads loads past them one by one. */
@@ -141,6 +143,8 @@ __noinline int deliver(struct config *cfg, struct event *ev, u64 now)
 	}
 	if (ev->stack_len || ev->dump_len)
 		size = (u64)&((struct event *)0)->dump + ev->dump_len;
+	else if (ev->flags & EVENT_F_CT)
+		size = EVENT_CT_END;
 	else
 		size = EVENT_HEADER_SIZE + ev->cap_len;
 	/* Waking the agent for every record costs more than writing it: wake it only when the ring
@@ -251,10 +255,14 @@ __noinline int emit_skb_event(struct config *cfg, struct event *ev, struct match
 	h.hook = m->hook;
 	fill_common(ev, now, m->skb, packet_id_of(m->skb, st, st_existed, &v, m->hook, now), &h);
 	ev->flags = m->flags;
+	if (read_nat(m->skb, &ev->ct))
+		ev->flags |= EVENT_F_CT;
 
-	/* The cached bytes hold the headers (for the tuple); --output-packet-bytes may want more. */
+	/* The cached bytes hold the headers (for the tuple); --output-packet-bytes or VXLAN may want more. */
 	cached = m->cached;
 	want = cfg->packet_bytes;
+	if (want < VXLAN_CAPTURE && !(m->flags & EVENT_F_NO_HEADERS) && is_vxlan(ev, cached, m->flags))
+		want = VXLAN_CAPTURE;
 	if (want > EVENT_PKT_MAX)
 		want = EVENT_PKT_MAX;
 	if (want > m->linear)

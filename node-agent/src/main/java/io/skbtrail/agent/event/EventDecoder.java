@@ -110,7 +110,7 @@ public final class EventDecoder {
                 funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null,
                 fp,
                 headers.encap(),
-                null);
+                ConntrackTuples.decode(b, at, length, flags));
     }
 
     /**

@@ -137,6 +137,52 @@ class EventDecoderTest {
         assertNull(e.encap());
     }
 
+    /** struct event_ct as bpf/include/conntrack.h fills it: IPv4 addresses in the first 4 of 16 bytes. */
+    private static void putConntrack(ByteBuffer b, int proto, int dir, int origSport, int origDport, int replySport,
+            int replyDport) {
+        int ct = RawEventLayout.CT;
+        b.put(ct + RawEventLayout.CT_ORIG_SADDR, new byte[] {10, (byte) 231, 2, 1});
+        b.put(ct + RawEventLayout.CT_ORIG_DADDR, new byte[] {10, (byte) 231, 2, 2});
+        b.put(ct + RawEventLayout.CT_REPLY_SADDR, new byte[] {10, (byte) 231, 3, 2});
+        b.put(ct + RawEventLayout.CT_REPLY_DADDR, new byte[] {10, (byte) 231, 2, 1});
+        b.order(ByteOrder.BIG_ENDIAN); // ports as conntrack keeps them, in network order
+        b.putShort(ct + RawEventLayout.CT_ORIG_SPORT, (short) origSport);
+        b.putShort(ct + RawEventLayout.CT_ORIG_DPORT, (short) origDport);
+        b.putShort(ct + RawEventLayout.CT_REPLY_SPORT, (short) replySport);
+        b.putShort(ct + RawEventLayout.CT_REPLY_DPORT, (short) replyDport);
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(ct + RawEventLayout.CT_L3NUM, (short) 2);
+        b.put(ct + RawEventLayout.CT_PROTONUM, (byte) proto);
+        b.put(ct + RawEventLayout.CT_DIR, (byte) dir);
+    }
+
+    @Test
+    void conntrackTuplesOfANatedPacket() {
+        ByteBuffer raw = record(8, 0, RawEventLayout.FLAG_L2 | RawEventLayout.FLAG_CT, FRAME);
+        putConntrack(raw, 6, 1, 43210, 8080, 8080, 43210);
+        Event e = decoder(0).decode(raw, 0, RawEventLayout.CT + RawEventLayout.CT_SIZE);
+        assertEquals(new Event.Conntrack(Event.Conntrack.Direction.REPLY,
+                new Event.CtTuple("10.231.2.1", "10.231.2.2", 43210, 8080, "tcp"),
+                new Event.CtTuple("10.231.3.2", "10.231.2.1", 8080, 43210, "tcp")), e.ct());
+
+        putConntrack(raw, 1, 0, 0x1234, 0x0800, 0x1234, 0);
+        Event.Conntrack icmp = decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct();
+        assertEquals(new Event.CtTuple("10.231.2.1", "10.231.2.2", 0x1234, 0, "icmp"), icmp.orig(),
+                "ICMP: the echo id, and no port where conntrack keeps the type and code");
+        assertEquals(Event.Conntrack.Direction.ORIGINAL, icmp.dir());
+    }
+
+    @Test
+    void conntrackOnlyWithItsFlagAndWhole() {
+        ByteBuffer raw = record(8, 0, RawEventLayout.FLAG_L2, FRAME);
+        putConntrack(raw, 6, 0, 1, 2, 2, 1);
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct(), "no FLAG_CT: stale bytes, not a tuple");
+        raw.put(RawEventLayout.FLAGS, (byte) (RawEventLayout.FLAG_L2 | RawEventLayout.FLAG_CT));
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.CT + RawEventLayout.CT_SIZE - 1).ct(), "cut short");
+        raw.putShort(RawEventLayout.CT + RawEventLayout.CT_L3NUM, (short) 7);
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct(), "not IPv4 or IPv6");
+    }
+
     @Test
     void recordShorterThanTheLayoutIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

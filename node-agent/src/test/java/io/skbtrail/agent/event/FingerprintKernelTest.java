@@ -60,7 +60,8 @@ class FingerprintKernelTest {
     private static void vxlanEnd(String ns, NetnsLab.End local, NetnsLab.End remote, int host) {
         NetnsLab.exec(ns, "ip link add vx42 type vxlan id " + VNI + " local " + local.ipv4() + " remote "
                 + remote.ipv4() + " dstport 4789 dev " + local.ifname()
-                + " && ip addr add 10.231.77." + host + "/24 dev vx42 && ip link set vx42 up");
+                + " && ip addr add 10.231.77." + host + "/24 dev vx42"
+                + " && ip addr add fd00:231:77::" + host + "/64 dev vx42 nodad && ip link set vx42 up");
     }
 
     @AfterAll
@@ -213,5 +214,27 @@ class FingerprintKernelTest {
                 out.describe());
         assertTrue(out.where(outer).stream().allMatch(e -> e.encap() != null && e.encap().vni() == VNI),
                 "every outer packet is VXLAN with VNI 42");
+    }
+
+    @Test
+    void vxlanOverIpv6KeepsTheInnerPayloadInReach() throws Exception {
+        // Outer Ethernet, IPv4, UDP, VXLAN (50 bytes), inner Ethernet, IPv6, UDP (62): the inner payload
+        // starts at byte 112, past the 128 bytes copied for other packets' first 32 payload bytes.
+        String payload = "inner IPv6 packet of the overlay " + System.nanoTime();
+        String hash = expectedHash(payload);
+        NetnsLab.exec(b, "(timeout 8 socat -u UDP6-RECV:9000 /dev/null >/dev/null 2>&1 &)");
+        TraceOutput out = traceWhile(
+                () -> NetnsLab.exec(a, "printf %s '" + payload + "' > /dev/udp/fd00:231:77::2/9000"),
+                hashed(hash).and(at(netnsB, BACKEND.receivePoint("ipv6"))).and(e -> "vx42".equals(e.iface())),
+                "udp");
+
+        Event decapsulated = only(out, hashed(hash).and(at(netnsB, BACKEND.receivePoint("ipv6")))
+                .and(e -> "vx42".equals(e.iface())), "the inner packet on B's vx42");
+        Event arriving = only(out, hashed(hash).and(at(netnsB, BACKEND.receivePoint("ipv6")))
+                .and(e -> e.encap() != null), "the VXLAN packet arriving at B");
+        assertEquals(new Fingerprint(null, null, null, payload.length(), hash, 32), decapsulated.fp());
+        assertEquals(decapsulated.fp(), arriving.fp());
+        assertEquals("fd00:231:77::2", arriving.encap().tuple().daddr());
+        assertEquals(endB.ipv4(), arriving.tuple().daddr());
     }
 }
