@@ -44,7 +44,7 @@ class DiffService {
 
     private PathDiffs.Path path(DiffSide side) {
         JourneyService.Found found = side.journey() != null ? journeys.find(side.session(), side.journey())
-                : journeys.findByPacket(side.session(), side.host(), side.packet());
+                : journeys.findByPacket(side.session(), side.host(), side.packet(), side.generation());
         return PathDiffs.path(side, found);
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
  * it ({@code 12:3-17}), or one packet on one host ({@code 12:node-1:17}, the agent's packet id: that host's
  * path only). Host names cannot contain ':' (letters, digits, '.', '_', '-').
  */
-record DiffSide(String ref, long session, String journey, String host, Long packet) {
+record DiffSide(String ref, long session, String journey, String host, Long packet, int generation) {
 
     boolean isSession() {
         return journey == null && host == null;
@@ -25,16 +25,16 @@ record DiffSide(String ref, long session, String journey, String host, Long pack
             long session = Long.parseLong(parts[0]);
             if (session > 0) {
                 if (parts.length == 1) {
-                    return new DiffSide(ref, session, null, null, null);
+                    return new DiffSide(ref, session, null, null, null, 0);
                 }
                 if (parts.length == 2 && !parts[1].isEmpty()) {
                     JourneyIds.parse(field, parts[1]);
-                    return new DiffSide(ref, session, parts[1], null, null);
+                    return new DiffSide(ref, session, parts[1], null, null, 0);
                 }
                 if (parts.length == 3 && !parts[1].isEmpty()) {
-                    long packet = Long.parseLong(parts[2]);
-                    if (packet >= 0) {
-                        return new DiffSide(ref, session, null, parts[1], packet);
+                    long[] packet = JourneyIds.parsePacket(parts[2]);
+                    if (packet != null) {
+                        return new DiffSide(ref, session, null, parts[1], packet[0], (int) packet[1]);
                     }
                 }
             }

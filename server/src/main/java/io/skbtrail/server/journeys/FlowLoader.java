@@ -119,12 +119,12 @@ final class FlowLoader {
                 host = joined.hostIndex(hostId);
                 lastHostId = hostId;
             }
-            Segment seg = host < 0 ? null : joined.segment(host, r.getLong(2));
+            long t = r.getLong(3);
+            Segment seg = host < 0 ? null : joined.segmentAt(host, r.getLong(2), t);
             if (seg == null) {
                 continue; // stored after the join: not in any journey yet
             }
             Seen s = seen.computeIfAbsent(seg, k -> new Seen());
-            long t = r.getLong(3);
             String encap = r.getString(9);
             if (encap == null && (t >= s.at)) {
                 continue;

@@ -53,7 +53,9 @@ final class JoinedSession {
         }
         segmentIndex = new LongIntMap(segments.size());
         for (Segment s : segments) {
-            segmentIndex.put(segmentKey(s.host, s.packetId), s.index);
+            if (s.generation == 0) {
+                segmentIndex.put(segmentKey(s.host, s.packetId), s.index);
+            }
         }
     }
 
@@ -117,7 +119,7 @@ final class JoinedSession {
     /** The list's order: first seen on the common clock, then host id, then packet id. */
     static final Comparator<Journey> ORDER = Comparator.<Journey>comparingLong(j -> j.firstNs)
             .thenComparingLong(j -> j.firstHostId)
-            .thenComparingLong(j -> j.first().packetId);
+            .thenComparingLong(j -> j.first().packetId).thenComparingInt(j -> j.first().generation);
 
     String hostName(Segment s) {
         return hosts.get(s.host).name();
@@ -141,16 +143,31 @@ final class JoinedSession {
         return -1;
     }
 
-    /** The segment of this host and packet, or null. */
-    Segment segment(int host, long packetId) {
+    /** The segment of this host, packet id and generation, or null. */
+    Segment segment(int host, long packetId, int generation) {
         int i = segmentIndex.get(segmentKey(host, packetId), -1);
-        return i < 0 ? null : segments.get(i);
+        Segment s = i < 0 ? null : segments.get(i);
+        while (s != null && s.generation < generation) {
+            s = s.next;
+        }
+        return s != null && s.generation == generation ? s : null;
+    }
+
+    /** The segment of this host and packet id that an event at {@code timeNs} belongs to, or null. */
+    Segment segmentAt(int host, long packetId, long timeNs) {
+        int i = segmentIndex.get(segmentKey(host, packetId), -1);
+        for (Segment s = i < 0 ? null : segments.get(i); s != null; s = s.next) {
+            if (s.holds(timeNs)) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** The journey that holds the segment a journey id names (its first lane, or any lane), or null. */
-    Journey journey(long hostId, long packetId) {
+    Journey journey(long hostId, long packetId, int generation) {
         int host = hostIndex(hostId);
-        Segment s = host < 0 ? null : segment(host, packetId);
+        Segment s = host < 0 ? null : segment(host, packetId, generation);
         return s == null ? null : journeys[journeyOfSegment[s.index]];
     }
 

@@ -39,6 +39,8 @@ final class Journey {
     long[] laneUncertaintyNs;
     List<Wire> wires = new ArrayList<>(2);
     State state = State.UNKNOWN;
+    /** Delivered on the evidence that it arrived on its last host and was neither sent on nor dropped there. */
+    boolean deliveredToStack;
     /** The lane whose drop ends the journey, or -1. */
     int dropLane = -1;
     long firstNs;

@@ -7,10 +7,10 @@ import java.util.List;
  * Turns a group of joined segments into a {@link Journey}: the lanes in the order the packet passed them, their
  * clocks aligned ({@link ClockAlignment}), the wire hops and the outcome.
  *
- * <p><b>Order.</b> A lane where the packet never arrived from a device comes first (it was made there), a lane
- * where it arrived and left again next (forwarded), a lane where it arrived and did not leave last; lanes of
- * one kind follow their times on the common clock. Clock offsets alone could not order hosts whose offsets are
- * less certain than the packet's time on the wire.
+ * <p><b>Order.</b> Hosts, each with its lanes together in time order: a host where the packet never arrived from a
+ * device comes first (it was made there), a host where it arrived and left again next (forwarded), a host where it
+ * arrived and did not leave last; hosts of one kind follow their first sighting on the common clock. Clock offsets
+ * alone could not order hosts whose offsets are less certain than the packet's time on the wire.
  *
  * <p><b>Outcome.</b> {@code dropped} when a drop with a reason is the end (no other host saw the packet after it
  * and it did not reach a socket after it), or a plain {@code kfree_skb} ({@code NOT_SPECIFIED}) ends the last
@@ -40,7 +40,7 @@ final class JourneyAssembly {
         order(lanes);
         j.lanes = lanes;
         j.firstHostId = hosts.get(lanes[0].host).hostId();
-        j.id = JourneyIds.of(j.firstHostId, lanes[0].packetId);
+        j.id = JourneyIds.of(j.firstHostId, lanes[0].packetId, lanes[0].generation);
         clocks(j);
         outcome(j);
         j.firstNs = Long.MAX_VALUE;
@@ -63,34 +63,59 @@ final class JourneyAssembly {
     }
 
     /** 0: made on this host; 1: arrived and left; 2: arrived and stayed. */
-    private static int rank(Segment s) {
-        boolean rx = (s.roles & ProbeRoles.RX) != 0;
-        boolean tx = (s.roles & (ProbeRoles.TX | ProbeRoles.TX_DONE)) != 0;
+    private static int rank(int roles) {
+        boolean rx = (roles & ProbeRoles.RX) != 0;
+        boolean tx = (roles & (ProbeRoles.TX | ProbeRoles.TX_DONE)) != 0;
         return !rx ? 0 : tx ? 1 : 2;
     }
 
-    /** Insertion sort by (rank, first time on the common clock, host, packet id): journeys have a few lanes. */
+    /**
+     * Insertion sort (journeys have a few lanes) by the host's rank and first sighting on the common clock, then
+     * host, then the lane's own time.
+     */
     private void order(Segment[] lanes) {
-        for (int i = 1; i < lanes.length; i++) {
-            Segment v = lanes[i];
-            int k = i - 1;
-            while (k >= 0 && compare(lanes[k], v) > 0) {
-                lanes[k + 1] = lanes[k];
-                k--;
+        int[] hostRoles = new int[lanes.length];
+        long[] hostFirst = new long[lanes.length];
+        for (int i = 0; i < lanes.length; i++) {
+            int roles = 0;
+            long first = Long.MAX_VALUE;
+            for (Segment s : lanes) {
+                if (s.host == lanes[i].host) {
+                    roles |= s.roles;
+                    first = Math.min(first, s.firstNs - hosts.get(s.host).offsetNs());
+                }
             }
-            lanes[k + 1] = v;
+            hostRoles[i] = rank(roles);
+            hostFirst[i] = first;
         }
+        Integer[] order = new Integer[lanes.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> compare(lanes[a], hostRoles[a], hostFirst[a], lanes[b], hostRoles[b],
+                hostFirst[b]));
+        Segment[] sorted = new Segment[lanes.length];
+        for (int i = 0; i < order.length; i++) {
+            sorted[i] = lanes[order[i]];
+        }
+        System.arraycopy(sorted, 0, lanes, 0, lanes.length);
     }
 
-    private int compare(Segment x, Segment y) {
-        int c = Integer.compare(rank(x), rank(y));
+    private static int compare(Segment x, int xRank, long xHostFirst, Segment y, int yRank, long yHostFirst) {
+        int c = Integer.compare(xRank, yRank);
         if (c == 0) {
-            c = Long.compare(x.firstNs - hosts.get(x.host).offsetNs(), y.firstNs - hosts.get(y.host).offsetNs());
+            c = Long.compare(xHostFirst, yHostFirst);
         }
         if (c == 0) {
             c = Integer.compare(x.host, y.host);
         }
-        return c != 0 ? c : Long.compare(x.packetId, y.packetId);
+        if (c == 0) {
+            c = Long.compare(x.firstNs, y.firstNs);
+        }
+        if (c == 0) {
+            c = Long.compare(x.packetId, y.packetId);
+        }
+        return c != 0 ? c : Integer.compare(x.generation, y.generation);
     }
 
     private void clocks(Journey j) {
@@ -105,9 +130,15 @@ final class JourneyAssembly {
         int[] fromOf = new int[lanes.length];
         fromOf[0] = -1;
         for (int to = 1; to < lanes.length; to++) {
+            // The packet came from the previous host: its lane that last handed it to a device, else its last lane.
             int from = to - 1;
             while (from >= 0 && lanes[from].host == lanes[to].host) {
                 from--;
+            }
+            for (int k = from - 1; from >= 0 && k >= 0 && lanes[k].host == lanes[from].host; k--) {
+                if (lanes[k].lastTxNs > lanes[from].lastTxNs) {
+                    from = k;
+                }
             }
             fromOf[to] = from;
             if (from >= 0 && lanes[from].lastTxNs != Long.MIN_VALUE) {
@@ -128,7 +159,10 @@ final class JourneyAssembly {
         }
         for (int to = 1; to < lanes.length; to++) {
             int from = fromOf[to];
-            if (from < 0) {
+            // A wire hop into each host's first lane, and into later lanes of that host that arrived by themselves
+            // (the wire segments of a super-packet), not into a copy of the packet made on that host.
+            boolean arrived = lanes[to - 1].host != lanes[to].host || lanes[to].firstRxNs == lanes[to].firstNs;
+            if (from < 0 || !arrived) {
                 continue;
             }
             Segment a = lanes[from];
@@ -182,6 +216,9 @@ final class JourneyAssembly {
             j.dropLane = dropLane;
         } else if (delivered != Long.MIN_VALUE) {
             j.state = Journey.State.DELIVERED;
+        } else if (dropLane < 0 && unspecifiedLane < 0 && stayedOnTracepointHost(lanes[lanes.length - 1])) {
+            j.state = Journey.State.DELIVERED;
+            j.deliveredToStack = true;
         } else if (unspecifiedLane >= 0 && unspecifiedLane == lanes.length - 1) {
             j.state = Journey.State.DROPPED;
             j.dropLane = unspecifiedLane;
@@ -190,6 +227,18 @@ final class JourneyAssembly {
         } else {
             j.state = Journey.State.UNKNOWN;
         }
+    }
+
+    /**
+     * The tracepoints see no socket for most packets (a UDP datagram is copied with its checksum and freed
+     * statelessly, a pure TCP ACK is freed without a tracepoint), so on that backend a packet that arrived on its
+     * last host, did not leave it and was not dropped there reached that host's stack: delivered, and the journey
+     * says on what evidence. The kprobe backends see the socket functions, so there it needs them.
+     */
+    private boolean stayedOnTracepointHost(Segment last) {
+        String backend = hosts.get(last.host).backend();
+        return (backend == null || backend.equals("tracepoint")) && (last.roles & ProbeRoles.RX) != 0
+                && (last.roles & (ProbeRoles.TX | ProbeRoles.TX_DONE)) == 0;
     }
 
     /** Whether a lane of another host began after the drop: the packet (a copy of it) went on. */

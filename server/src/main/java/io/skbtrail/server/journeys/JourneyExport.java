@@ -46,7 +46,8 @@ class JourneyExport {
             for (int lane = 0; lane < j.lanes.length; lane++) {
                 Segment s = j.lanes[lane];
                 for (EventQuery.Stored e : f.events()) {
-                    if (e.hostId() == joined.hostId(s) && e.event().packetId() == s.packetId) {
+                    if (e.hostId() == joined.hostId(s) && e.event().packetId() == s.packetId
+                            && s.holds(Clocks.epochNanos(e.event().time()))) {
                         EventText.appendOpen(text, json, e.event(), joined.hostName(s), sessionId)
                                 .append(",\"journey\":\"").append(j.id).append("\",\"lane\":").append(lane)
                                 .append(",\"alignedNs\":").append(Clocks.epochNanos(e.event().time()) - j.laneOffsetNs[lane])
@@ -79,7 +80,8 @@ class JourneyExport {
                 String host = joined.hostName(s);
                 for (EventQuery.Stored stored : f.events()) {
                     Event e = stored.event();
-                    if (stored.hostId() != joined.hostId(s) || e.packetId() != s.packetId) {
+                    if (stored.hostId() != joined.hostId(s) || e.packetId() != s.packetId
+                            || !s.holds(Clocks.epochNanos(e.time()))) {
                         continue;
                     }
                     PacketFrame frame = PacketFrame.of(e);

@@ -88,7 +88,8 @@ final class JourneyJson {
             }
             out.append("{\"host\":");
             JsonText.append(out, prior.name());
-            out.append(",\"packet\":").append(s.packetId).append(",\"clockOffsetNs\":").append(j.laneOffsetNs[i])
+            out.append(",\"packet\":").append(s.packetId).append(",\"generation\":").append(s.generation)
+                    .append(",\"clockOffsetNs\":").append(j.laneOffsetNs[i])
                     .append(",\"clockUncertaintyNs\":").append(j.laneUncertaintyNs[i] < 0 ? "null" : Long.toString(j.laneUncertaintyNs[i]))
                     .append(",\"measuredClockOffsetNs\":").append(prior.uncertaintyNs() == null ? "null" : prior.offsetNs())
                     .append(",\"measuredClockUncertaintyNs\":").append(prior.uncertaintyNs())
@@ -97,7 +98,8 @@ final class JourneyJson {
             long hostId = prior.hostId();
             boolean firstEvent = true;
             for (EventQuery.Stored e : events) {
-                if (e.hostId() != hostId || e.event().packetId() != s.packetId) {
+                if (e.hostId() != hostId || e.event().packetId() != s.packetId
+                        || !s.holds(Clocks.epochNanos(e.event().time()))) {
                     continue;
                 }
                 if (!firstEvent) {
@@ -149,7 +151,8 @@ final class JourneyJson {
             }
             out.append("{\"host\":");
             JsonText.append(out, joined.hostName(c));
-            out.append(",\"packet\":").append(c.packetId).append(",\"journey\":\"").append(joined.journeyOf(c).id)
+            out.append(",\"packet\":").append(c.packetId).append(",\"generation\":").append(c.generation)
+                    .append(",\"journey\":\"").append(joined.journeyOf(c).id)
                     .append("\"}");
         }
         out.append("]},");

@@ -42,6 +42,21 @@ final class JourneyNotes {
         if ((j.linkKinds & 1 << JourneyJoin.Kind.CONNTRACK.ordinal()) != 0) {
             fields.add("ct_tuple");
         }
+        // A NAT host's lane whose other form (conntrack's tuple) is another host's packet confirms the link
+        // across the NAT, even where the NAT host's own sightings before and after it also link them.
+        for (Segment nat : j.lanes) {
+            if (!nat.natSeen || nat.altKeys.length == 0 || j.specialLinks != null) {
+                continue;
+            }
+            for (Segment other : j.lanes) {
+                if (other.host != nat.host && sharesKey(nat.altKeys, other.joinKeys)) {
+                    fields.add("ct_tuple");
+                    notes.add(name(joined, other) + " and " + name(joined, nat) + " are joined through conntrack's"
+                            + " tuple too: " + joined.hostName(nat) + " translated the packet (NAT)");
+                    break;
+                }
+            }
+        }
         if ((j.linkKinds & 1 << JourneyJoin.Kind.GSO.ordinal()) != 0) {
             fields.add("tcp_seq_range");
         }
@@ -94,6 +109,11 @@ final class JourneyNotes {
             notes.add("freed by a plain kfree_skb (NOT_SPECIFIED) without reaching a socket: counted as dropped,"
                     + " though the kernel did not say it was a drop");
         }
+        if (j.deliveredToStack) {
+            notes.add("delivered: it arrived on " + joined.hostName(j.lanes[j.lanes.length - 1]) + " and was neither"
+                    + " sent on nor dropped there; no tracepoint shows the socket itself (UDP datagrams and pure TCP"
+                    + " acknowledgements reach their socket without one)");
+        }
         if (j.lanes.length == 1 && j.lanes[0].joinKeys.length == 0) {
             notes.add("no fingerprint (not an IP packet, or its headers were not in the captured bytes): it can"
                     + " only be shown on the host that saw it");
@@ -105,13 +125,24 @@ final class JourneyNotes {
                 for (int c : a.candidates()) {
                     Segment cand = joined.segments.get(c);
                     candidates.add(cand);
-                    names.add("packet " + cand.packetId);
+                    names.add("packet " + JourneyIds.packet(cand.packetId, cand.generation));
                 }
                 notes.add("ambiguous: " + name(joined, s) + " matches " + a.candidates().length + " packets on "
                         + joined.hosts.get(a.otherHost()).name() + " that cannot be told apart (" + a.why()
                         + "), so none was joined; candidates: " + String.join(", ", names));
             }
         }
+    }
+
+    private static boolean sharesKey(long[] a, long[] b) {
+        for (long x : a) {
+            for (long y : b) {
+                if (x == y) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean payloadCompared(Segment[] lanes) {
@@ -126,6 +157,6 @@ final class JourneyNotes {
     }
 
     private static String name(JoinedSession joined, Segment s) {
-        return joined.hostName(s) + " packet " + s.packetId;
+        return joined.hostName(s) + " packet " + JourneyIds.packet(s.packetId, s.generation);
     }
 }

@@ -59,7 +59,7 @@ public class JourneyService {
     Found find(long session, String jid) {
         long[] id = JourneyIds.parse("journey", jid);
         SessionJourneys.View view = journeys.of(session);
-        Journey j = view.joined().journey(id[0], id[1]);
+        Journey j = view.joined().journey(id[0], id[1], (int) id[2]);
         if (j == null) {
             throw ApiProblem.notFound("journey " + jid + " in session " + session);
         }
@@ -67,13 +67,14 @@ public class JourneyService {
         return new Found(view, j, eventsOf(view.joined(), j));
     }
 
-    /** The journey holding this host's packet, or 404. */
-    Found findByPacket(long session, String host, long packetId) {
+    /** The journey holding this host's packet (id and generation), or 404. */
+    Found findByPacket(long session, String host, long packetId, int generation) {
         SessionJourneys.View view = journeys.of(session);
         int h = view.joined().hostIndexByName(host);
-        Segment s = h < 0 ? null : view.joined().segment(h, packetId);
+        Segment s = h < 0 ? null : view.joined().segment(h, packetId, generation);
         if (s == null) {
-            throw ApiProblem.notFound("packet " + packetId + " of host " + host + " in session " + session);
+            throw ApiProblem.notFound("packet " + JourneyIds.packet(packetId, generation) + " of host " + host
+                    + " in session " + session);
         }
         Journey j = view.joined().journeyOf(s);
         loadFlows(view.joined(), List.of(j));

@@ -31,13 +31,14 @@ final class PathDiffs {
         for (int lane = 0; lane < j.lanes.length; lane++) {
             Segment s = j.lanes[lane];
             String host = joined.hostName(s);
-            if (side.host() != null && (!side.host().equals(host) || s.packetId != side.packet())) {
+            if (side.host() != null && (!side.host().equals(host) || s.packetId != side.packet()
+                    || s.generation != side.generation())) {
                 continue;
             }
             for (EventQuery.Stored stored : found.events()) {
                 Event e = stored.event();
-                if (stored.hostId() == joined.hostId(s) && e.packetId() == s.packetId) {
-                    long ns = Clocks.epochNanos(e.time());
+                long ns = Clocks.epochNanos(e.time());
+                if (stored.hostId() == joined.hostId(s) && e.packetId() == s.packetId && s.holds(ns)) {
                     steps.add(new DiffViews.Step(host, point(e.func(), e.dropReason()), e.func(), e.dropReason(),
                             e.location(), e.iface(), e.packetId(), JourneyJson.time(ns), ns - j.laneOffsetNs[lane]));
                 }

@@ -12,7 +12,18 @@ final class Segment {
 
     final int host;          // index into the join's hosts
     final long packetId;
+    /**
+     * 0, or the n-th packet seen under this packet id: the agent keeps a packet id while the skb's address lives,
+     * and some frees have no tracepoint, so a reused skb can carry the next packet under the same id. A new
+     * fingerprint (IPv4 ID, TCP sequence and acknowledgement numbers, payload length) under one id starts one.
+     */
+    final int generation;
+    /** The next packet under the same packet id, or null. */
+    Segment next;
     int index;               // position in the join's segment list
+    /** A hash of the fingerprint the generation is recognised by. */
+    long signature;
+    boolean signed;
 
     long firstNs = Long.MAX_VALUE;
     long lastNs = Long.MIN_VALUE;
@@ -50,9 +61,15 @@ final class Segment {
     int[] tokens = new int[6];
     long[] tokenNs = new long[6];
 
-    Segment(int host, long packetId) {
+    Segment(int host, long packetId, int generation) {
         this.host = host;
         this.packetId = packetId;
+        this.generation = generation;
+    }
+
+    /** Whether a stored event of this host's packet id belongs to this generation (by its time). */
+    boolean holds(long timeNs) {
+        return timeNs >= firstNs && timeNs <= lastNs;
     }
 
     void add(long timeNs, int token, int eventRoles) {

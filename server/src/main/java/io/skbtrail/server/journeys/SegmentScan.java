@@ -88,6 +88,14 @@ final class SegmentScan {
                 }
                 Segment seg = table.get(host, r.getLong(2));
                 long t = r.getLong(3);
+                if (!r.isNull(7)) {
+                    long signature = signature(r);
+                    if (seg.signed && seg.signature != signature) {
+                        seg = table.nextGeneration(seg);
+                    }
+                    seg.signature = signature;
+                    seg.signed = true;
+                }
                 String func = r.getInterned(4);
                 String location = r.getInterned(5);
                 String drop = r.getInterned(6);
@@ -143,6 +151,17 @@ final class SegmentScan {
         return new Scanned(events, hosts, segments, tokens);
     }
 
+    /**
+     * What one packet keeps along its way through one host, NAT and VXLAN included: IPv4 ID, TCP sequence and
+     * acknowledgement numbers, payload length (not the payload hash: hooks may capture different amounts of it).
+     */
+    private static long signature(BinaryCopyReader r) {
+        long h = r.isNull(10) ? -1 : r.getLong(10);
+        h = h * 0x9E3779B97F4A7C15L + (r.isNull(11) ? -1 : r.getLong(11));
+        h = h * 0x9E3779B97F4A7C15L + (r.isNull(12) ? -1 : r.getLong(12));
+        return h * 0x9E3779B97F4A7C15L + (r.isNull(13) ? -1 : r.getLong(13));
+    }
+
     private static int token(String text, List<String> tokens, Map<String, Integer> ids) {
         Integer id = ids.get(text);
         if (id == null) {
@@ -169,7 +188,7 @@ final class SegmentScan {
                 }
                 i = (i + 1) & mask;
             }
-            Segment seg = new Segment(host, packetId);
+            Segment seg = new Segment(host, packetId, 0);
             keys[i] = key;
             values[i] = seg;
             order.add(seg);
@@ -177,6 +196,22 @@ final class SegmentScan {
                 grow();
             }
             return seg;
+        }
+
+        /** Starts the next packet under the segment's packet id; it is what {@link #get} returns from now on. */
+        Segment nextGeneration(Segment current) {
+            Segment next = new Segment(current.host, current.packetId, current.generation + 1);
+            current.next = next;
+            order.add(next);
+            long key = current.packetId * 1024 + current.host + 1;
+            int mask = keys.length - 1;
+            for (int i = (int) (mix(key) & mask); keys[i] != 0; i = (i + 1) & mask) {
+                if (values[i] == current) {
+                    values[i] = next;
+                    return next;
+                }
+            }
+            throw new IllegalStateException("segment not in the table");
         }
 
         private void grow() {
