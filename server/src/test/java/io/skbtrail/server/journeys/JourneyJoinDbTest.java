@@ -258,6 +258,38 @@ class JourneyJoinDbTest extends JourneyTestBase {
         }
     }
 
+    @Test
+    void aReusedSkbCarryingTheNextPacketUnderTheSamePacketIdIsASecondPacketNotPartOfTheFirstJourney() {
+        try (Hosts hosts = new Hosts("a", "b")) {
+            long session = hosts.session();
+            HostPath data = path(70, T).tuple("10.0.1.1", 43000, "10.0.2.2", 8080, "tcp").fp(300, 5000L, 900L, 100, null, 0)
+                    .steps("net:net_dev_queue", "net:net_dev_start_xmit");
+            HostPath reply = path(72, T.plusNanos(60_000)).tuple("10.0.2.2", 8080, "10.0.1.1", 43000, "tcp")
+                    .fp(700, 900L, 5100L, 0, null, 0).steps("net:netif_receive_skb");
+            // On b one skb (packet id 71) first carries the data in, then, freed without a tracepoint and reused,
+            // carries the acknowledgement out.
+            HostPath in = path(71, T.plusNanos(20_000)).tuple("10.0.1.1", 43000, "10.0.2.2", 8080, "tcp")
+                    .fp(300, 5000L, 900L, 100, null, 0).steps("net:netif_receive_skb", "tcp:tcp_probe");
+            HostPath out = path(71, T.plusNanos(40_000)).tuple("10.0.2.2", 8080, "10.0.1.1", 43000, "tcp")
+                    .fp(700, 900L, 5100L, 0, null, 0).steps("net:net_dev_queue", "net:net_dev_start_xmit");
+            hosts.send("a", session, all(data.events(), reply.events()));
+            hosts.send("b", session, all(in.events(), out.events()));
+            hosts.stop(session);
+
+            JsonNode first = journeyOf(session, hosts.name("a"), 70);
+            assertThat(laneHosts(first)).containsExactly(hosts.name("a"), hosts.name("b"));
+            assertThat(first.get("lanes").get(1).get("generation").asInt()).isZero();
+            assertThat(first.get("lanes").get(1).get("events")).as("only the data's events").hasSize(2);
+            assertThat(first.get("state").asString()).isEqualTo("delivered");
+            JsonNode second = journeyOf(session, hosts.name("a"), 72);
+            assertThat(laneHosts(second)).containsExactly(hosts.name("b"), hosts.name("a"));
+            assertThat(second.get("id").asString()).endsWith("-71.1");
+            assertThat(second.get("lanes").get(0).get("events").get(0).get("func").asString())
+                    .isEqualTo("net:net_dev_queue");
+            assertThat(journeys(session, "").get("journeys")).hasSize(2);
+        }
+    }
+
     static java.util.List<String> laneHosts(JsonNode journey) {
         java.util.List<String> hosts = new java.util.ArrayList<>();
         journey.get("lanes").forEach(l -> hosts.add(l.get("host").asString()));
