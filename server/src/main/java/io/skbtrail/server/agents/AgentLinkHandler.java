@@ -42,6 +42,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     private final HostService hosts;
     private final EventIngest ingest;
     private final AgentEvents sessions;
+    private final ClockSkewStandIn skewStandIn;
     private final Map<String, AgentConnection> bySocket = new ConcurrentHashMap<>();
     /** Links that have not said hello yet, with when they opened. */
     private final Map<String, Opened> openedAt = new ConcurrentHashMap<>();
@@ -52,7 +53,9 @@ public class AgentLinkHandler extends TextWebSocketHandler {
     /** Serialises hellos, so that checking a name and registering it are one step. */
     private final Object helloLock = new Object();
 
-    AgentLinkHandler(AgentRegistry registry, HostService hosts, EventIngest ingest, AgentEvents sessions) {
+    AgentLinkHandler(AgentRegistry registry, HostService hosts, EventIngest ingest, AgentEvents sessions,
+            ClockSkewStandIn skewStandIn) {
+        this.skewStandIn = skewStandIn;
         this.registry = registry;
         this.hosts = hosts;
         this.ingest = ingest;
@@ -167,7 +170,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
             }
             agent.seen();
             if (EventBatch.isBatch(text)) {
-                batch(agent, EventBatch.parse(text, MAX_RECORD_LINE));
+                batch(agent, skewStandIn.apply(agent.name(), EventBatch.parse(text, MAX_RECORD_LINE)));
             } else {
                 control(agent, LinkJsonParser.agentFrame(text));
             }
@@ -260,7 +263,7 @@ public class AgentLinkHandler extends TextWebSocketHandler {
 
     private void control(AgentConnection agent, AgentFrame frame) {
         if (frame instanceof AgentFrame.Pong pong) {
-            agent.pong(pong);
+            agent.pong(skewStandIn.apply(agent.name(), pong));
         } else if (frame instanceof AgentFrame.Heartbeat heartbeat) {
             agent.heartbeat(heartbeat);
         } else if (frame instanceof AgentFrame.Armed armed) {
