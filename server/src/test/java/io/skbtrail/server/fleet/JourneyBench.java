@@ -42,6 +42,7 @@ public final class JourneyBench {
             }
             String jdbc = m.group(1);
             System.out.printf(Locale.ROOT, "%nLoad average before: %s%n", load());
+            ingestCost();
             long[] ids = prepare(jdbc);
             long session = ids[0];
             long copyStart = System.nanoTime();
@@ -119,6 +120,36 @@ public final class JourneyBench {
     }
 
     private static long lastPackets;
+
+    /** What the join keys add to ingest: the COPY row encoding per event, and the keys alone, CPU on one thread. */
+    private static void ingestCost() throws Exception {
+        JourneyTraffic traffic = new JourneyTraffic(Instant.parse("2026-11-25T15:00:00Z"));
+        List<Event> events = new ArrayList<>();
+        while (events.size() < 300_000) {
+            traffic.next((host, e) -> events.add(e));
+        }
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long rowsNs = Long.MAX_VALUE;
+        long keysNs = Long.MAX_VALUE;
+        long sink = 0;
+        for (int round = 0; round < 5; round++) {
+            long t0 = cpu.getCurrentThreadCpuTime();
+            for (String batch : RawCopy.encode(events, 1, 1, 4096)) {
+                sink += batch.length();
+            }
+            long t1 = cpu.getCurrentThreadCpuTime();
+            for (Event e : events) {
+                io.skbtrail.server.journeys.JoinKeys.Keys k = io.skbtrail.server.journeys.JoinKeys.of(e, a -> a);
+                sink += k.join() == null ? 0 : k.join();
+            }
+            long t2 = cpu.getCurrentThreadCpuTime();
+            rowsNs = Math.min(rowsNs, (t1 - t0) / events.size());
+            keysNs = Math.min(keysNs, (t2 - t1) / events.size());
+        }
+        System.out.printf(Locale.ROOT, "Ingest's row encoding (fingerprint, encap, ct and keys included): %d ns of CPU per"
+                + " event, of which the join keys %d ns (best of 5 rounds of %,d events; %d)%n", rowsNs, keysNs,
+                events.size(), sink % 10);
+    }
 
     private static String hostName(int host) {
         return "bench-" + RUN + "-" + JourneyTraffic.HOSTS[host];
