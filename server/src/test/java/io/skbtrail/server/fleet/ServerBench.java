@@ -45,11 +45,19 @@ public final class ServerBench {
             }
             String jdbc = m.group(1);
             // The fleet first: ingest leaves PostgreSQL busy (checkpoints, autovacuum) for a while.
-            try (Fleet3 fleet = new Fleet3(server, admin, token)) {
-                arming(fleet, armRuns);
-                latency(fleet, latencySeconds, latencyRate);
+            if (armRuns > 0 || latencySeconds > 0) {
+                try (Fleet3 fleet = new Fleet3(server, admin, token)) {
+                    if (armRuns > 0) {
+                        arming(fleet, armRuns);
+                    }
+                    if (latencySeconds > 0) {
+                        latency(fleet, latencySeconds, latencyRate);
+                    }
+                }
             }
-            ingest(server, admin, token, jdbc, agents, perAgent, rounds);
+            if (rounds > 0) {
+                ingest(server, admin, token, jdbc, agents, perAgent, rounds);
+            }
         }
     }
 
@@ -59,23 +67,78 @@ public final class ServerBench {
         Path file = Recording.write(events);
         System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped schema"
                 + " and indexes%n%n", agents, perAgent);
-        System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw |");
-        System.out.println("|---|---|---|---|");
+        System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw"
+                + " | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents | others' CPU (raw / link) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int round = 1; round <= rounds; round++) {
-            List<List<String>> raw = new ArrayList<>();
-            long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
-            for (int i = 0; i < agents; i++) {
-                raw.add(RawCopy.encode(events, ids[0], ids[i + 1], 4096));
+            // Odd rounds COPY raw first, even rounds ingest first: a drift in the machine's other load
+            // then does not favour one side.
+            Phase raw = null;
+            Phase link = null;
+            if (round % 2 == 1) {
+                raw = rawCopy(server, jdbc, events, agents, round);
             }
-            double rawSeconds = RawCopy.run(jdbc, raw);
-            double rawRate = agents * (double) perAgent / rawSeconds;
+            link = throughLink(server, admin, token, file, agents, perAgent, round);
+            if (raw == null) {
+                raw = rawCopy(server, jdbc, events, agents, round);
+            }
+            double total = (double) agents * perAgent;
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %.1f | %.1f | %.1f | %.1f | %.0f %% / %.0f %% |%n",
+                    round, raw.rate(total), link.rate(total), 100 * link.rate(total) / raw.rate(total),
+                    raw.postgres * 1e6 / total, link.postgres * 1e6 / total, link.server * 1e6 / total,
+                    link.agents * 1e6 / total, raw.othersShare(), link.othersShare());
+        }
+    }
 
-            String label = "bench-" + round + "-" + System.nanoTime() % 100000;
-            List<AgentProcessOnHost> replays = new ArrayList<>();
-            for (int i = 0; i < agents; i++) {
-                replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
-            }
+    /** A phase's wall-clock seconds and CPU seconds by party. */
+    private record Phase(double seconds, double postgres, double server, double agents, double machine) {
+        double rate(double events) {
+            return events / seconds;
+        }
+
+        /** Busy CPU of processes outside the benchmark, as a share of the machine's cores over the phase. */
+        double othersShare() {
+            double cores = Runtime.getRuntime().availableProcessors();
+            double others = machine - postgres - server - agents;
+            return Math.max(0, 100 * others / (seconds * cores));
+        }
+    }
+
+    /** The same rows COPY'd straight into a fresh session's partition; "agents" is the benchmark's own JVM. */
+    private static Phase rawCopy(ServerProcess server, String jdbc, List<Event> events, int agents, int round)
+            throws Exception {
+        List<List<String>> raw = new ArrayList<>();
+        long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
+        for (int i = 0; i < agents; i++) {
+            raw.add(RawCopy.encode(events, ids[0], ids[i + 1], 4096));
+        }
+        long self = ProcessHandle.current().pid();
+        double pg0 = CpuTime.ofPostgres(server.dataDir());
+        double server0 = CpuTime.of(server.pid());
+        double self0 = CpuTime.of(self);
+        double machine0 = CpuTime.machine();
+        double seconds = RawCopy.run(jdbc, raw);
+        return new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0, CpuTime.of(server.pid()) - server0,
+                CpuTime.of(self) - self0, CpuTime.machine() - machine0);
+    }
+
+    /** Replay agents into one session, from its creation to the last event counted. */
+    private static Phase throughLink(ServerProcess server, Api admin, String token, Path file, int agents,
+            int perAgent, int round) throws Exception {
+        String label = "bench-" + round + "-" + System.nanoTime() % 100000;
+        List<AgentProcessOnHost> replays = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
+        }
+        try {
             awaitOnline(admin, label, agents);
+            double pg0 = CpuTime.ofPostgres(server.dataDir());
+            double server0 = CpuTime.of(server.pid());
+            double agents0 = 0;
+            for (AgentProcessOnHost r : replays) {
+                agents0 += CpuTime.of(r.pid());
+            }
+            double machine0 = CpuTime.machine();
             Instant start = Instant.now();
             long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
             long total = (long) agents * perAgent;
@@ -86,9 +149,16 @@ public final class ServerBench {
                 Thread.sleep(20);
             }
             double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
-            double rate = total / seconds;
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% |%n", round, rawRate, rate, 100 * rate / rawRate);
+            double agentsCpu = -agents0;
+            for (AgentProcessOnHost r : replays) {
+                agentsCpu += CpuTime.of(r.pid());
+            }
+            // The benchmark's own status polling counts as load from elsewhere: it is small and not ingest's.
+            Phase phase = new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0,
+                    CpuTime.of(server.pid()) - server0, agentsCpu, CpuTime.machine() - machine0);
             admin.post("/api/sessions/" + session + "/stop", "");
+            return phase;
+        } finally {
             for (AgentProcessOnHost r : replays) {
                 r.close();
             }

@@ -28,6 +28,14 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }
