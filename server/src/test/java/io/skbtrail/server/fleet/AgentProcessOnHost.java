@@ -41,9 +41,10 @@ final class AgentProcessOnHost implements AutoCloseable {
             throws IOException {
         Path log = Files.createTempFile("skbtrail-replay-" + name, ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        String extra = System.getenv("SKBTRAIL_REPLAY_JAVA_OPTS"); // e.g. a profiler, for the benchmark
+        // e.g. a profiler for the benchmark; {name} becomes the agent's name (one recording file each)
+        String extra = System.getenv("SKBTRAIL_REPLAY_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            command.addAll(List.of(extra.trim().replace("{name}", name).split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "replay",
                 recording.toString(), "--server", server, "--token", token, "--name", name));

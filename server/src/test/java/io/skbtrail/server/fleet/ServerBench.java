@@ -65,28 +65,40 @@ public final class ServerBench {
             int rounds) throws Exception {
         List<Event> events = Recording.generate(perAgent);
         Path file = Recording.write(events);
-        System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped schema"
-                + " and indexes%n%n", agents, perAgent);
-        System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw"
-                + " | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents | others' CPU (raw / link) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
-        for (int round = 1; round <= rounds; round++) {
-            // Odd rounds COPY raw first, even rounds ingest first: a drift in the machine's other load
-            // then does not favour one side.
-            Phase raw = null;
-            Phase link = null;
-            if (round % 2 == 1) {
-                raw = rawCopy(server, jdbc, events, agents, round);
+        // The agents live through all rounds, as agents do: a replay agent replays the recording into every
+        // session it is given. One unmeasured session first, so that neither the server's nor the agents'
+        // JIT compilers are measured (they take a core for seconds after a JVM starts).
+        String label = "bench-" + System.nanoTime() % 100000;
+        List<AgentProcessOnHost> replays = new ArrayList<>();
+        try {
+            for (int i = 0; i < agents; i++) {
+                replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
             }
-            link = throughLink(server, admin, token, file, agents, perAgent, round);
-            if (raw == null) {
-                raw = rawCopy(server, jdbc, events, agents, round);
+            awaitOnline(admin, label, agents);
+            throughLink(server, admin, replays, label, agents, perAgent);
+            System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped"
+                    + " schema and indexes%n%n", agents, perAgent);
+            System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw"
+                    + " | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents | others' CPU (raw / link) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            for (int round = 1; round <= rounds; round++) {
+                // Odd rounds COPY raw first, even rounds ingest first: a drift in the machine's other load
+                // then does not favour one side.
+                Phase raw = round % 2 == 1 ? rawCopy(server, jdbc, events, agents, round) : null;
+                Phase link = throughLink(server, admin, replays, label, agents, perAgent);
+                if (raw == null) {
+                    raw = rawCopy(server, jdbc, events, agents, round);
+                }
+                double total = (double) agents * perAgent;
+                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %.1f | %.1f | %.1f | %.1f | %.0f %% / %.0f %% |%n",
+                        round, raw.rate(total), link.rate(total), 100 * link.rate(total) / raw.rate(total),
+                        raw.postgres * 1e6 / total, link.postgres * 1e6 / total, link.server * 1e6 / total,
+                        link.agents * 1e6 / total, raw.othersShare(), link.othersShare());
             }
-            double total = (double) agents * perAgent;
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %.1f | %.1f | %.1f | %.1f | %.0f %% / %.0f %% |%n",
-                    round, raw.rate(total), link.rate(total), 100 * link.rate(total) / raw.rate(total),
-                    raw.postgres * 1e6 / total, link.postgres * 1e6 / total, link.server * 1e6 / total,
-                    link.agents * 1e6 / total, raw.othersShare(), link.othersShare());
+        } finally {
+            for (AgentProcessOnHost r : replays) {
+                r.close();
+            }
         }
     }
 
@@ -122,47 +134,41 @@ public final class ServerBench {
                 CpuTime.of(self) - self0, CpuTime.machine() - machine0);
     }
 
-    /** Replay agents into one session, from its creation to the last event counted. */
-    private static Phase throughLink(ServerProcess server, Api admin, String token, Path file, int agents,
-            int perAgent, int round) throws Exception {
-        String label = "bench-" + round + "-" + System.nanoTime() % 100000;
-        List<AgentProcessOnHost> replays = new ArrayList<>();
-        for (int i = 0; i < agents; i++) {
-            replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
+    /** The replay agents into one new session, from its creation to the last event counted, then stopped. */
+    private static Phase throughLink(ServerProcess server, Api admin, List<AgentProcessOnHost> replays, String label,
+            int agents, int perAgent) throws Exception {
+        double pg0 = CpuTime.ofPostgres(server.dataDir());
+        double server0 = CpuTime.of(server.pid());
+        double agents0 = 0;
+        for (AgentProcessOnHost r : replays) {
+            agents0 += CpuTime.of(r.pid());
         }
-        try {
-            awaitOnline(admin, label, agents);
-            double pg0 = CpuTime.ofPostgres(server.dataDir());
-            double server0 = CpuTime.of(server.pid());
-            double agents0 = 0;
-            for (AgentProcessOnHost r : replays) {
-                agents0 += CpuTime.of(r.pid());
+        double machine0 = CpuTime.machine();
+        Instant start = Instant.now();
+        long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
+        long total = (long) agents * perAgent;
+        while (admin.get("/api/sessions/" + session).body().get("events").asLong() < total) {
+            if (Duration.between(start, Instant.now()).toSeconds() > 600) {
+                throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
             }
-            double machine0 = CpuTime.machine();
-            Instant start = Instant.now();
-            long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
-            long total = (long) agents * perAgent;
-            while (admin.get("/api/sessions/" + session).body().get("events").asLong() < total) {
-                if (Duration.between(start, Instant.now()).toSeconds() > 600) {
-                    throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
-                }
-                Thread.sleep(20);
-            }
-            double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
-            double agentsCpu = -agents0;
-            for (AgentProcessOnHost r : replays) {
-                agentsCpu += CpuTime.of(r.pid());
-            }
-            // The benchmark's own status polling counts as load from elsewhere: it is small and not ingest's.
-            Phase phase = new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0,
-                    CpuTime.of(server.pid()) - server0, agentsCpu, CpuTime.machine() - machine0);
-            admin.post("/api/sessions/" + session + "/stop", "");
-            return phase;
-        } finally {
-            for (AgentProcessOnHost r : replays) {
-                r.close();
-            }
+            Thread.sleep(20);
         }
+        double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+        double agentsCpu = -agents0;
+        for (AgentProcessOnHost r : replays) {
+            agentsCpu += CpuTime.of(r.pid());
+        }
+        // The benchmark's own status polling counts as load from elsewhere: it is small and not ingest's.
+        Phase phase = new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0,
+                CpuTime.of(server.pid()) - server0, agentsCpu, CpuTime.machine() - machine0);
+        admin.post("/api/sessions/" + session + "/stop", "");
+        while (!admin.get("/api/sessions/" + session).body().get("state").asString().equals("stopped")) {
+            if (Duration.between(start, Instant.now()).toSeconds() > 660) {
+                throw new IllegalStateException("session " + session + " did not stop:\n" + server.logText());
+            }
+            Thread.sleep(50);
+        }
+        return phase;
     }
 
     private static void awaitOnline(Api admin, String labelValue, int count) throws Exception {
