@@ -81,6 +81,16 @@ final class BatchRows {
         int count = 0;
         int start = eol + 1;
         while (start < to) {
+            // The fast path finds the line's end itself; a line over the cap has none within its reach.
+            int lineEnd = count < header.count()
+                    ? fast.transcode(frame, start, (int) Math.min(to, (long) start + maxLineLength + 1), rowStart)
+                    : -1;
+            if (lineEnd >= 0) {
+                count++;
+                rows.counted(fast.timeNs, fast.dropReasonFrom < 0 ? null : fast.dropReason());
+                start = lineEnd + 1;
+                continue;
+            }
             int next = indexOf(frame, start, to, (byte) '\n');
             if (next < 0) {
                 throw new IllegalArgumentException("batch: record " + (count + 1) + " has no line end");
@@ -89,26 +99,21 @@ final class BatchRows {
                 throw new IllegalArgumentException("batch: more records than count " + header.count());
             }
             count++;
-            // A line's characters are never more than its bytes, so within the cap in bytes it is within it.
-            if (next - start <= maxLineLength && fast.transcode(frame, start, next, rowStart)) {
-                rows.counted(fast.timeNs, fast.dropReasonFrom < 0 ? null : fast.dropReason());
-            } else {
-                WireRecord record;
-                try {
-                    record = EventJsonParser.parse(new String(frame, start, next - start, StandardCharsets.UTF_8),
-                            maxLineLength);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("batch record " + count + ": " + e.getMessage());
+            WireRecord record;
+            try {
+                record = EventJsonParser.parse(new String(frame, start, next - start, StandardCharsets.UTF_8),
+                        maxLineLength);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("batch record " + count + ": " + e.getMessage());
+            }
+            // A value the database would refuse is reported once every line is known to be a record,
+            // as when a batch is parsed first and encoded after.
+            try {
+                if (refusedValue == null) {
+                    rows.add(record, hostId);
                 }
-                // A value the database would refuse is reported once every line is known to be a record,
-                // as when a batch is parsed first and encoded after.
-                try {
-                    if (refusedValue == null) {
-                        rows.add(record, hostId);
-                    }
-                } catch (IllegalArgumentException e) {
-                    refusedValue = e;
-                }
+            } catch (IllegalArgumentException e) {
+                refusedValue = e;
             }
             start = next + 1;
         }

@@ -117,23 +117,24 @@ final class EventLineRow {
     }
 
     /**
-     * Writes the row of the event line {@code line[from, to)} (without its {@code \n}), starting with
-     * {@code rowStart} (the session and host columns, each followed by a tab).
+     * Writes the row of the event line that starts at {@code frame[from]} and ends at the first {@code \n}
+     * before {@code to}, starting the row with {@code rowStart} (the session and host columns).
      *
-     * @param line valid UTF-8
-     * @return false, having written nothing, when the line must take the strict path (see the class comment)
+     * @param frame valid UTF-8
+     * @return where the line's {@code \n} is; or -1, having written nothing, when the line must take the
+     *     strict path (see the class comment) or has no {@code \n} before {@code to}
      */
-    boolean transcode(byte[] line, int from, int to, byte[] rowStart) {
-        in = line;
+    int transcode(byte[] frame, int from, int to, byte[] rowStart) {
+        in = frame;
         pos = from;
         end = to;
         int mark = out.size();
         try {
             row(rowStart);
-            return true;
+            return pos;
         } catch (Fallback fallback) {
             out.truncate(mark);
-            return false;
+            return -1;
         }
     }
 
@@ -205,14 +206,19 @@ final class EventLineRow {
             throw FALLBACK;
         }
         pos++;
-        // Like the strict parser, allow trailing whitespace (a \r before the line's \n) and nothing else.
+        // Like the strict parser, allow trailing whitespace (a \r before the \n) and nothing else. No value
+        // read above can hold a \n (a raw control character in a string falls back), so this is the line's.
         for (; pos < end; pos++) {
             byte c = in[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            if (c == '\n') {
+                out.put((byte) '\n');
+                return;
+            }
+            if (c != ' ' && c != '\t' && c != '\r') {
                 throw FALLBACK;
             }
         }
-        out.put((byte) '\n');
+        throw FALLBACK;
     }
 
     private void tuple() {

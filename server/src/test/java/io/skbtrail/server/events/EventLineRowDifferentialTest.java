@@ -70,7 +70,15 @@ class EventLineRowDifferentialTest {
         RowBuffer out = new RowBuffer(16);
         out.put((byte) '#'); // rows are appended after what is there
         EventLineRow fast = new EventLineRow(out);
-        boolean accepted = fast.transcode(bytes, 0, bytes.length, ROW_START);
+        byte[] framed = Arrays.copyOf(bytes, bytes.length + 2); // the line's end, then the next line's start
+        framed[bytes.length] = '\n';
+        framed[bytes.length + 1] = '{';
+        int lineEnd = fast.transcode(framed, 0, framed.length, ROW_START);
+        boolean accepted = lineEnd >= 0;
+        if (accepted) {
+            assertEquals(bytes.length, lineEnd, () -> "the line's end: " + line);
+        }
+        assertEquals(-1, fast.transcode(bytes, 0, bytes.length, ROW_START), () -> "a line without its end: " + line);
         if (!accepted) {
             assertEquals(1, out.size(), () -> "a refused line left bytes behind: " + line);
             return false;
@@ -225,15 +233,17 @@ class EventLineRowDifferentialTest {
             byte[] bytes = ("##" + frame).getBytes(StandardCharsets.UTF_8);
             String text = new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_8);
 
+            // Now and then a line cap that some lines exceed.
+            int max = random.nextInt(6) == 0 ? 300 + random.nextInt(500) : MAX;
             Object expected;
             try {
-                expected = BatchRows.of(EventBatch.parse(text, MAX), HOST);
+                expected = BatchRows.of(EventBatch.parse(text, max), HOST);
             } catch (IllegalArgumentException e) {
                 expected = "error: " + e.getMessage();
             }
             Object actual;
             try {
-                actual = BatchRows.of(bytes, 2, bytes.length, HOST, MAX);
+                actual = BatchRows.of(bytes, 2, bytes.length, HOST, max);
             } catch (IllegalArgumentException e) {
                 actual = "error: " + e.getMessage();
             }
