@@ -81,20 +81,22 @@ public final class ServerBench {
             }
             System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped"
                     + " schema and indexes%n%n", agents, perAgent);
-            System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw"
-                    + " | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents | others' CPU (raw / link) |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| round | raw COPY (events/s): before / after | through the agent link (events/s)"
+                    + " | share of raw | share by CPU | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents"
+                    + " | others' CPU (raw / link) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (int round = 1; round <= rounds; round++) {
-                // Odd rounds COPY raw first, even rounds ingest first: a drift in the machine's other load
-                // then does not favour one side.
-                Phase raw = round % 2 == 1 ? rawCopy(server, jdbc, events, agents, round) : null;
+                // Raw COPY just before and just after the ingest, compared with their mean: a drift in the
+                // machine's other load then does not favour one side.
+                Phase before = rawCopy(server, jdbc, events, agents, round + "a");
                 Phase link = throughLink(server, admin, replays, label, agents, perAgent);
-                if (raw == null) {
-                    raw = rawCopy(server, jdbc, events, agents, round);
-                }
+                Phase after = rawCopy(server, jdbc, events, agents, round + "b");
+                Phase raw = Phase.mean(before, after);
                 double total = (double) agents * perAgent;
-                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% | %.1f | %.1f | %.1f | %.1f | %.0f %% / %.0f %% |%n",
-                        round, raw.rate(total), link.rate(total), 100 * link.rate(total) / raw.rate(total),
+                System.out.printf(Locale.ROOT, "| %d | %,.0f / %,.0f | %,.0f | %.0f %% | %.0f %% | %.1f | %.1f | %.1f | %.1f"
+                                + " | %.0f %% / %.0f %% |%n",
+                        round, before.rate(total), after.rate(total), link.rate(total),
+                        100 * link.rate(total) / raw.rate(total), 100 * raw.cpu() / link.cpu(),
                         raw.postgres * 1e6 / total, link.postgres * 1e6 / total, link.server * 1e6 / total,
                         link.agents * 1e6 / total, raw.othersShare(), link.othersShare());
             }
@@ -105,10 +107,23 @@ public final class ServerBench {
         }
     }
 
-    /** A phase's wall-clock seconds and CPU seconds by party. */
+    /**
+     * A phase's wall-clock seconds and CPU seconds by party; for raw COPY, "agents" is the benchmark's own
+     * JVM writing the rows.
+     */
     private record Phase(double seconds, double postgres, double server, double agents, double machine) {
+        static Phase mean(Phase a, Phase b) {
+            return new Phase((a.seconds + b.seconds) / 2, (a.postgres + b.postgres) / 2, (a.server + b.server) / 2,
+                    (a.agents + b.agents) / 2, (a.machine + b.machine) / 2);
+        }
+
         double rate(double events) {
             return events / seconds;
+        }
+
+        /** CPU seconds of every party of the phase. */
+        double cpu() {
+            return postgres + server + agents;
         }
 
         /** Busy CPU of processes outside the benchmark, as a share of the machine's cores over the phase. */
@@ -120,7 +135,7 @@ public final class ServerBench {
     }
 
     /** The same rows COPY'd straight into a fresh session's partition; "agents" is the benchmark's own JVM. */
-    private static Phase rawCopy(ServerProcess server, String jdbc, List<Event> events, int agents, int round)
+    private static Phase rawCopy(ServerProcess server, String jdbc, List<Event> events, int agents, String round)
             throws Exception {
         List<List<String>> raw = new ArrayList<>();
         long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
