@@ -407,30 +407,30 @@ final class EventLineRow {
      */
     private void number(long max) {
         int start = pos;
-        if (pos >= end) {
+        int p = pos;
+        long value = 0;
+        while (p < end) {
+            int digit = in[p] - '0';
+            if (digit < 0 || digit > 9) {
+                break;
+            }
+            value = value * 10 + digit;
+            p++;
+        }
+        int n = p - start;
+        // No digit, a leading zero, or beyond a long: 19 digits overflow into a negative value at most once.
+        if (n == 0 || (n > 1 && in[start] == '0') || n > 19 || value < 0 || value > max) {
             throw FALLBACK;
         }
-        byte c = in[pos];
-        if (c == '0') {
-            pos++;
-        } else if (c >= '1' && c <= '9') {
-            long value = 0;
-            while (pos < end && (c = in[pos]) >= '0' && c <= '9') {
-                int digit = c - '0';
-                if (value > (Long.MAX_VALUE - digit) / 10) {
-                    throw FALLBACK;
-                }
-                value = value * 10 + digit;
-                pos++;
-            }
-            if (value > max) {
-                throw FALLBACK;
-            }
-        } else {
-            throw FALLBACK;
+        pos = p;
+        out.ensure(n + 1);
+        byte[] row = out.array();
+        int at = out.size();
+        row[at] = TAB;
+        for (int i = 0; i < n; i++) {
+            row[at + 1 + i] = in[start + i];
         }
-        out.put(TAB);
-        out.put(in, start, pos);
+        out.advance(n + 1);
     }
 
     private boolean nullLiteral() {

@@ -108,10 +108,8 @@ final class RowBuffer {
 
     /** Decimal digits of a non-negative number. */
     private static int digits(long value) {
-        int d = 1;
-        while (d < 19 && value >= POWERS_OF_TEN[d]) {
-            d++;
-        }
-        return d;
+        // log10 from the bit length (1233 / 4096 is just above log10(2)), then one correction.
+        int estimate = (64 - Long.numberOfLeadingZeros(value)) * 1233 >>> 12;
+        return Math.max(1, value >= POWERS_OF_TEN[estimate] ? estimate + 1 : estimate);
     }
 }
