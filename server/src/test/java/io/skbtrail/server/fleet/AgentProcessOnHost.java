@@ -82,13 +82,20 @@ final class AgentProcessOnHost implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Stops the agent and removes its log (a failing test has shown it by then). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a log left in the temporary directory
         }
     }
 }

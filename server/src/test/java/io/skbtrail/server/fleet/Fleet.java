@@ -73,9 +73,12 @@ final class Fleet implements AutoCloseable {
         return "fleet-" + run + "-" + role;
     }
 
-    void startAgent(String role) throws IOException {
-        agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role), netns.get(role), "run=" + run,
-                "role=" + role));
+    void startAgent(String role) throws IOException, InterruptedException {
+        AgentProcessOnHost replaced = agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role),
+                netns.get(role), "run=" + run, "role=" + role));
+        if (replaced != null) {
+            replaced.close(); // one killed before: gone already, its log goes
+        }
     }
 
     void awaitOnline(List<String> roles) throws IOException, InterruptedException {
