@@ -18,6 +18,25 @@
 #define EVENT_F_NO_HEADERS (1 << 2) /* the skb had no packet headers yet (e.g. tcp write queue) */
 #define EVENT_F_NO_SKB_READ (1 << 3) /* the skb could not be read safely here (net_dev_xmit) */
 #define EVENT_F_SYNTHESIZED (1 << 4) /* no headers yet: IP and TCP headers rebuilt from the socket */
+#define EVENT_F_CT (1 << 5)          /* ct holds conntrack's tuples: NAT changed this packet */
+
+/* Conntrack's view of a NATed packet (see conntrack.h): its original and reply tuples, as struct
+ * nf_conntrack_tuple keeps them (ports in network order; for ICMP the echo id in sport). Addresses first,
+ * so that each is 8-byte aligned. */
+struct event_ct {
+	u8 orig_saddr[16];
+	u8 orig_daddr[16];
+	u8 reply_saddr[16];
+	u8 reply_daddr[16];
+	u16 orig_sport;
+	u16 orig_dport;
+	u16 reply_sport;
+	u16 reply_dport;
+	u16 l3num;    /* AF_INET or AF_INET6 */
+	u8 protonum;  /* IPPROTO_* */
+	u8 dir;       /* 0: the packet travels in the original direction, 1: reply */
+	u32 reserved;
+};
 
 struct event {
 	u64 ktime_ns;
@@ -44,11 +63,14 @@ struct event {
 	char comm[16];
 	char ifname[16];
 	u8 pkt[EVENT_PKT_MAX];
+	struct event_ct ct; /* valid with EVENT_F_CT; sent only then, after the whole of pkt[] */
 	u64 stack[EVENT_STACK_MAX];
 	char dump[EVENT_DUMP_MAX];
 };
 
-/* Bytes of the record up to and including pkt[]; stack[] and dump[] follow only when asked for. */
+/* Bytes of the record before pkt[]; ct, stack[] and dump[] follow only when there is something in them. */
 #define EVENT_HEADER_SIZE ((unsigned long)&((struct event *)0)->pkt)
+/* Bytes of the record up to and including ct. */
+#define EVENT_CT_END ((unsigned long)&((struct event *)0)->stack)
 
 #endif

@@ -16,6 +16,8 @@
 #include "filter.h"
 #include "skb.h"
 #include "sock.h"
+#include "conntrack.h"
+#include "vxlan.h"
 
 /* Packet bytes copied before filtering, and reported with the event: Ethernet, IPv6 and TCP headers
  * fit. Copying 128 bytes costs no more than 64 here; the filter reads loads past them one by one. */
@@ -92,50 +94,66 @@ static __always_inline u64 packet_id_of(u64 skb_addr, struct skb_state *st, bool
 
 /* The skb's entry in skb_state, or NULL if none or too old (then *existed says whether one was there). */
 static __always_inline struct skb_state *skb_state_of(const struct config *cfg, u64 skb_addr, u64 now,
-						      bool *existed)
+						      bool *existed, bool count_expired)
 {
 	struct skb_state *st = bpf_map_lookup_elem(&skb_state, &skb_addr);
 
 	*existed = st != NULL;
 	if (st && now - st->last_ns > cfg->track_max_age_ns) {
-		count(COUNTER_TRACK_EXPIRED);
+		if (count_expired)
+			count(COUNTER_TRACK_EXPIRED);
 		return NULL;
 	}
 	return st;
 }
 
-/* Rate cap, then the ring buffer; `matched` was counted by the caller. */
-static __always_inline void deliver(const struct config *cfg, struct event *ev, u64 now)
+/* Writes the record: `size` bytes of the event (at most sizeof(struct event)). A global function: see deliver. */
+__noinline int ring_write(struct event *ev, u64 size, u64 flags)
+{
+	if (!ev)
+		return 0;
+	if (size <= EVENT_HEADER_SIZE + 128) {
+		/* Typed as u64: the compiler copies 8 bytes at a time (records are 8-byte aligned). */
+		u64 *rec = bpf_ringbuf_reserve(&events, EVENT_HEADER_SIZE + 128, 0);
+
+		if (!rec)
+			return -1;
+		__builtin_memcpy(rec, (const u64 *)ev, EVENT_HEADER_SIZE + 128);
+		bpf_ringbuf_submit(rec, flags);
+		return 0;
+	}
+	if (size > sizeof(*ev))
+		size = sizeof(*ev);
+	return bpf_ringbuf_output(&events, ev, size, flags) ? -1 : 0;
+}
+
+/*
+ * Rate cap, then the ring buffer; `matched` was counted by the caller. A global function, checked once
+ * per program by the verifier however many paths lead here (see emit_skb_event).
+ */
+__noinline int deliver(struct config *cfg, struct event *ev, u64 now)
 {
 	u64 size, flags;
 
+	if (!cfg || !ev)
+		return 0;
 	if (!rate_allows(cfg, now)) {
 		count(COUNTER_RATE_LIMITED);
-		return;
+		return 0;
 	}
 	if (ev->stack_len || ev->dump_len)
 		size = (u64)&((struct event *)0)->dump + ev->dump_len;
+	else if (ev->flags & EVENT_F_CT)
+		size = EVENT_CT_END;
 	else
 		size = EVENT_HEADER_SIZE + ev->cap_len;
-	if (size > sizeof(*ev))
-		size = sizeof(*ev);
 	/* Waking the agent for every record costs more than writing it: wake it only when the ring
 	 * fills up; it polls every few milliseconds otherwise. */
 	flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg->wakeup_bytes ? BPF_RB_FORCE_WAKEUP
 										    : BPF_RB_NO_WAKEUP;
-	if (size <= EVENT_HEADER_SIZE + 128) {
-		void *rec = bpf_ringbuf_reserve(&events, EVENT_HEADER_SIZE + 128, 0);
-
-		if (!rec) {
-			count(COUNTER_RINGBUF_FULL);
-			return;
-		}
-		__builtin_memcpy(rec, ev, EVENT_HEADER_SIZE + 128);
-		bpf_ringbuf_submit(rec, flags);
-		return;
-	}
-	if (bpf_ringbuf_output(&events, ev, size, flags))
+	if (ring_write(ev, size, flags))
 		count(COUNTER_RINGBUF_FULL);
+	return 0;
 }
 
 /* The task on this CPU: a BTF pointer (Linux 5.11+), read without a helper call. */
@@ -154,22 +172,27 @@ static __always_inline void fill_common(struct event *ev, u64 now, u64 skb_addr,
 	ev->hook = h->hook;
 	ev->pid = bpf_get_current_pid_tgid() >> 32;
 	ev->cpu = bpf_get_smp_processor_id();
-	ev->stack_len = 0;
-	ev->dump_len = 0;
 	copy16(ev->comm, BPF_CORE_READ_TASK_COMM());
 }
 
-static __always_inline void fill_extras(void *ctx, const struct config *cfg, struct event *ev,
-					struct sk_buff *skb)
+/* --output-stack: needs the program's context, so the probe itself does it. */
+static __always_inline void fill_stack(void *ctx, const struct config *cfg, struct event *ev)
 {
+	ev->stack_len = 0;
 	if (cfg->flags & CFG_OUTPUT_STACK) {
 		long n = bpf_get_stack(ctx, ev->stack, sizeof(ev->stack), 0);
 
 		ev->stack_len = n > 0 ? n : 0;
 	}
+}
+
+/* --output-skb: the skb as text, from its address. */
+static __always_inline void fill_skb_dump(const struct config *cfg, struct event *ev, u64 skb)
+{
+	ev->dump_len = 0;
 	if (cfg->flags & CFG_OUTPUT_SKB) {
 		struct btf_ptr p = {
-			.ptr = skb,
+			.ptr = (void *)skb,
 			.type_id = bpf_core_type_id_kernel(struct sk_buff),
 		};
 		long n = bpf_snprintf_btf(ev->dump, sizeof(ev->dump), &p, sizeof(p), 0);
@@ -178,6 +201,83 @@ static __always_inline void fill_extras(void *ctx, const struct config *cfg, str
 			n = sizeof(ev->dump) - 1;
 		ev->dump_len = n > 0 ? n : 0;
 	}
+}
+
+/*
+ * What the filters learned about a matching skb, for emit_skb_event: plain numbers only (a global
+ * function takes no kernel pointers as arguments before Linux 6.8), and no padding (every byte is
+ * written before the call: older verifiers refuse to pass uninitialised stack).
+ */
+struct matched_skb {
+	u64 skb;        /* address */
+	u64 head;       /* data buffer, tells a new skb at a reused address (packet_id_of) */
+	u64 start;      /* first packet byte */
+	u64 location;
+	u64 func_ip;
+	u64 now;        /* read before the filters when tracking, else 0 */
+	u32 linear;     /* bytes readable from start */
+	u32 cached;     /* packet bytes already in ev->pkt */
+	u32 probe_id;
+	u32 drop_reason;
+	u32 hook;
+	u32 flags;      /* EVENT_F_L2, EVENT_F_TRACKED, EVENT_F_NO_HEADERS, EVENT_F_SYNTHESIZED */
+};
+
+/*
+ * Everything after the filters: packet id, the rest of the event, --output-skb, the ring buffer. The
+ * caller has filled netns, mark, ifindex, len, mtu, proto, ifname and the stack already.
+ *
+ * A global (not static) function, so the verifier checks it once per program, on its own. Inlined, it
+ * was checked again for every distinct state the filters left open (dev or no dev, tracked or not,
+ * headers found or rebuilt...): two thirds of the verifier's time when a session arms 21 programs.
+ * Its pointer arguments may be NULL for the verifier, hence the checks.
+ */
+__noinline int emit_skb_event(struct config *cfg, struct event *ev, struct matched_skb *m)
+{
+	struct skb_state *st;
+	bool st_existed;
+	struct pkt_view v = {};
+	struct hit h = {};
+	u64 now;
+	u32 want, cached;
+
+	if (!cfg || !ev || !m)
+		return 0;
+	now = m->now ? m->now : bpf_ktime_get_ns();
+	/* With tracking, the probe looked the skb up before the filters and counted an expired entry
+	 * then: look again (a pointer into a map cannot be passed here) without counting it twice. */
+	st = skb_state_of(cfg, m->skb, now, &st_existed, !(cfg->flags & CFG_TRACK_SKB));
+	v.head = m->head;
+	h.location = m->location;
+	h.func_ip = m->func_ip;
+	h.probe_id = m->probe_id;
+	h.drop_reason = m->drop_reason;
+	h.hook = m->hook;
+	fill_common(ev, now, m->skb, packet_id_of(m->skb, st, st_existed, &v, m->hook, now), &h);
+	ev->flags = m->flags;
+	if (read_nat(m->skb, &ev->ct))
+		ev->flags |= EVENT_F_CT;
+
+	/* The cached bytes hold the headers (for the tuple); --output-packet-bytes or VXLAN may want more. */
+	cached = m->cached;
+	want = cfg->packet_bytes;
+	if (want < VXLAN_CAPTURE && !(m->flags & EVENT_F_NO_HEADERS) && is_vxlan(ev, cached, m->flags))
+		want = VXLAN_CAPTURE;
+	if (want > EVENT_PKT_MAX)
+		want = EVENT_PKT_MAX;
+	if (want > m->linear)
+		want = m->linear;
+	if (want > cached && m->start) {
+		want &= EVENT_PKT_MAX * 2 - 1;
+		if (want > EVENT_PKT_MAX)
+			want = EVENT_PKT_MAX;
+		if (bpf_probe_read_kernel(ev->pkt, want, (void *)m->start) == 0)
+			cached = want;
+	}
+	ev->cap_len = (m->flags & EVENT_F_NO_HEADERS) ? 0 : cached;
+	fill_skb_dump(cfg, ev, m->skb);
+	deliver(cfg, ev, now);
+	return 0;
 }
 
 static __always_inline void trace_skb(void *ctx, const struct config *cfg, struct event *ev,
@@ -189,7 +289,8 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	struct skb_state *st = NULL;
 	bool st_existed = false, tracked = false;
 	struct pkt_view v;
-	u32 netns = 0, mark, ifindex = 0, cached, want;
+	struct matched_skb m;
+	u32 netns = 0, mark, ifindex = 0, cached;
 	u16 dev_type = 0, hard_header_len = 0;
 
 	if (dev) {
@@ -199,16 +300,19 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 		hard_header_len = SKB_GET(dev, hard_header_len);
 	}
 	if (!netns) {
-		struct sock *sk = SKB_GET(skb, sk);
+		/* Copied, not read through the skb's BTF pointer: for each pointer it reads through a
+		 * tracepoint's argument, the verifier searches the whole kernel BTF by name several times
+		 * (~1 ms), and this read sits on two paths. Only skbs without a device take it. */
+		struct sock *sk = BPF_CORE_READ(skb, sk);
 
 		if (sk)
-			netns = SKB_GET(sk, __sk_common.skc_net.net, ns.inum);
+			netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	}
 	mark = SKB_GET(skb, mark);
 
 	if (cfg->flags & CFG_TRACK_SKB) {
 		now = bpf_ktime_get_ns();
-		st = skb_state_of(cfg, skb_addr, now, &st_existed);
+		st = skb_state_of(cfg, skb_addr, now, &st_existed, true);
 		tracked = st && st->tracked;
 	}
 
@@ -245,40 +349,31 @@ static __always_inline void trace_skb(void *ctx, const struct config *cfg, struc
 	}
 	count(COUNTER_MATCHED);
 
-	if (!(cfg->flags & CFG_TRACK_SKB)) {
-		now = bpf_ktime_get_ns();
-		st = skb_state_of(cfg, skb_addr, now, &st_existed);
-	}
-	fill_common(ev, now, skb_addr, packet_id_of(skb_addr, st, st_existed, &v, h->hook, now), h);
 	ev->netns = netns;
 	ev->mark = mark;
 	ev->ifindex = ifindex;
 	ev->len = SKB_GET(skb, len);
-	ev->mtu = dev ? SKB_GET(dev, mtu) : 0;
 	ev->proto = bpf_ntohs(SKB_GET(skb, protocol));
-	ev->flags = (v.l2 ? EVENT_F_L2 : 0) | (tracked ? EVENT_F_TRACKED : 0) |
-		    (v.no_headers ? EVENT_F_NO_HEADERS : 0) | (v.synthesized ? EVENT_F_SYNTHESIZED : 0);
+	ev->mtu = dev ? SKB_GET(dev, mtu) : 0;
 	if (dev)
 		copy16(ev->ifname, SKB_GET(dev, name));
 	else
 		ev->ifname[0] = 0;
-
-	/* The cached bytes hold the headers (for the tuple); --output-packet-bytes may want more. */
-	want = cfg->packet_bytes;
-	if (want > EVENT_PKT_MAX)
-		want = EVENT_PKT_MAX;
-	if (want > v.linear)
-		want = v.linear;
-	if (want > cached && v.start) {
-		want &= EVENT_PKT_MAX * 2 - 1;
-		if (want > EVENT_PKT_MAX)
-			want = EVENT_PKT_MAX;
-		if (bpf_probe_read_kernel(ev->pkt, want, (void *)v.start) == 0)
-			cached = want;
-	}
-	ev->cap_len = v.no_headers ? 0 : cached;
-	fill_extras(ctx, cfg, ev, skb);
-	deliver(cfg, ev, now);
+	fill_stack(ctx, cfg, ev);
+	m.skb = skb_addr;
+	m.head = v.head;
+	m.start = v.start;
+	m.location = h->location;
+	m.func_ip = h->func_ip;
+	m.now = now;
+	m.linear = v.linear;
+	m.cached = cached;
+	m.probe_id = h->probe_id;
+	m.drop_reason = h->drop_reason;
+	m.hook = h->hook;
+	m.flags = (v.l2 ? EVENT_F_L2 : 0) | (tracked ? EVENT_F_TRACKED : 0) |
+		  (v.no_headers ? EVENT_F_NO_HEADERS : 0) | (v.synthesized ? EVENT_F_SYNTHESIZED : 0);
+	emit_skb_event((struct config *)cfg, ev, &m);
 out:
 	if (h->hook == HOOK_FREE && bpf_map_delete_elem(&skb_state, &skb_addr) == 0)
 		count(COUNTER_TRACK_DELETE);
@@ -305,6 +400,8 @@ static __always_inline void trace_xmit_done(const struct config *cfg, struct eve
 		return;
 	count(COUNTER_MATCHED);
 	fill_common(ev, now, skb_addr, st->packet_id, h);
+	ev->stack_len = 0;
+	ev->dump_len = 0;
 	st->last_ns = now;
 	ev->netns = netns;
 	ev->mark = 0;
@@ -318,7 +415,7 @@ static __always_inline void trace_xmit_done(const struct config *cfg, struct eve
 		bpf_probe_read_kernel_str(ev->ifname, sizeof(ev->ifname), SKB_GET(dev, name));
 	else
 		ev->ifname[0] = 0;
-	deliver(cfg, ev, now);
+	deliver((struct config *)cfg, ev, now);
 }
 
 /*
@@ -353,6 +450,8 @@ static __always_inline void trace_xdp(const struct config *cfg, struct event *ev
 	count(COUNTER_MATCHED);
 	now = bpf_ktime_get_ns();
 	fill_common(ev, now, 0, next_packet_id(), h);
+	ev->stack_len = 0;
+	ev->dump_len = 0;
 	ev->netns = netns;
 	ev->mark = 0;
 	ev->ifindex = ifindex;
@@ -365,7 +464,7 @@ static __always_inline void trace_xdp(const struct config *cfg, struct event *ev
 		copy16(ev->ifname, dev->name);
 	else
 		ev->ifname[0] = 0;
-	deliver(cfg, ev, now);
+	deliver((struct config *)cfg, ev, now);
 }
 
 /* Entry of every probe: config and scratch lookups, and the guard against nesting on one CPU. */

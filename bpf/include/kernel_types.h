@@ -90,7 +90,45 @@ struct sk_buff {
 	unsigned char *head;
 	unsigned char *data;
 	char cb[48];
+	unsigned long _nfct; /* conntrack entry | ctinfo (low 3 bits); only with CONFIG_NF_CONNTRACK */
 } __attribute__((preserve_access_index));
+
+/* Conntrack (include/net/netfilter/nf_conntrack_tuple.h), only what conntrack.h reads. Every record here,
+ * the anonymous ones included, is relocated by member name. */
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+union nf_inet_addr {
+	__u32 all[4];
+};
+
+union nf_conntrack_man_proto {
+	__be16 all;
+};
+
+struct nf_conntrack_man {
+	union nf_inet_addr u3;
+	union nf_conntrack_man_proto u;
+	u16 l3num;
+};
+
+struct nf_conntrack_tuple {
+	struct nf_conntrack_man src;
+	struct {
+		union nf_inet_addr u3;
+		union {
+			__be16 all;
+		} u;
+		u8 protonum;
+	} dst;
+};
+
+struct nf_conntrack_tuple_hash {
+	struct nf_conntrack_tuple tuple;
+};
+
+struct nf_conn {
+	struct nf_conntrack_tuple_hash tuplehash[2];
+};
+#pragma clang attribute pop
 
 struct xdp_rxq_info {
 	struct net_device *dev;

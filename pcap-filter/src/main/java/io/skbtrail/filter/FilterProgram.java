@@ -70,13 +70,19 @@ public final class FilterProgram {
         return ebpf.length / INSN_SIZE;
     }
 
+    /** Instructions of the smallest stub: {@link #PROLOGUE}, the code, and the final {@code exit}. */
+    public int stubInstructions() {
+        return instructionCount() + PROLOGUE + 1;
+    }
+
     /**
      * The code sized to a placeholder function of {@code slots} instructions:
      * <pre>
      *   0: r0 = 0
      *   1: if r0 != 0 goto pad      never taken, and the verifier knows it: the padding stays reachable
      *                               for its CFG check, is never walked, and is removed as dead code, so
-     *                               it costs neither run time nor verification time
+     *                               it costs no run time (the agent asks for {@link #stubInstructions()}
+     *                               slots, no padding, so that the kernel need not copy and scan it)
      *   2: if r1 != 0 goto +1       the placeholder is a global function, whose pointer argument the
      *   3: exit                     verifier treats as possibly NULL: no scratch, no match (r0 = 0)
      *   4: the generated code, ending in exit
@@ -88,7 +94,7 @@ public final class FilterProgram {
      */
     public byte[] toStub(int slots) {
         int code = instructionCount();
-        int needed = code + PROLOGUE + 1;
+        int needed = stubInstructions();
         if (needed > slots) {
             throw new FilterTooComplexException("filter too complex: needs " + needed
                     + " instructions, the program has room for " + slots + "; simplify the expression");

@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param skbDump BTF text dump of the skb (with --output-skb), or null
  * @param packet hex of the first linear packet bytes (with --output-packet-bytes N), or null
  * @param caller nearest symbol to the return address (kprobe backends with --output-caller), or null
+ * @param fp what identifies this packet across hosts, from the packet bytes the event carries (the inner
+ *     packet for VXLAN), or null when the event has no parsable IP header
+ * @param encap the encapsulation the packet travels in (its inner packet), or null when not encapsulated
+ * @param ct conntrack's tuples when the skb has a conntrack entry whose NAT changed the packet, or null
  * @see EventJson the NDJSON encoding
  */
 public record Event(
@@ -58,7 +62,10 @@ public record Event(
         List<String> stack,
         String skbDump,
         String packet,
-        String caller) implements WireRecord {
+        String caller,
+        Fingerprint fp,
+        Encap encap,
+        Conntrack ct) implements WireRecord {
 
     /** Rejects nulls in the components that are always known; the others are documented as nullable. */
     public Event {
@@ -128,4 +135,131 @@ public record Event(
 
     /** ICMP or ICMPv6 header fields; id and seq are 0 for messages other than echo. */
     public record Icmp(int type, int code, int id, int seq) {}
+
+    /**
+     * What does not change while the packet crosses hosts, besides the tuple and ICMP id/seq: matched by
+     * the server to recognise one packet at every probe point on every host (README, "Packet
+     * fingerprint"). TTL, checksums and the skb address are deliberately not part of it.
+     *
+     * @param ipId IPv4 identification, null for IPv6 (it has none)
+     * @param tcpSeq TCP sequence number (unsigned 32-bit), null when not TCP
+     * @param tcpAck TCP acknowledgement number as in the header (unsigned 32-bit), null when not TCP or not
+     *     known (headers rebuilt from the socket)
+     * @param payloadLen L4 payload length from the IP header's lengths (a GSO/GRO super-packet's whole
+     *     payload), null when unknown
+     * @param payloadHash 16 lower-case hex digits: 64-bit FNV-1a over the first {@code payloadHashed}
+     *     payload bytes; null exactly when {@code payloadHashed} is 0
+     * @param payloadHashed how many payload bytes were hashed, 0..{@value #MAX_HASHED}: only bytes present
+     *     in the captured linear data
+     */
+    public record Fingerprint(Integer ipId, Long tcpSeq, Long tcpAck, Integer payloadLen, String payloadHash,
+            int payloadHashed) {
+
+        /** At most this many payload bytes are hashed. */
+        public static final int MAX_HASHED = 32;
+
+        /** FNV-1a 64 over {@code bytes[from, from + count)}. */
+        public static long fnv1a64(byte[] bytes, int from, int count) {
+            long hash = 0xcbf29ce484222325L;
+            for (int i = from; i < from + count; i++) {
+                hash ^= bytes[i] & 0xff;
+                hash *= 0x100000001b3L;
+            }
+            return hash;
+        }
+
+        /** The wire form of a hash: 16 lower-case hex digits. */
+        public static String hashText(long hash) {
+            String hex = Long.toHexString(hash);
+            return "0".repeat(16 - hex.length()) + hex;
+        }
+
+        /** Whether {@code text} is a hash in its wire form (16 lower-case hex digits). */
+        public static boolean isHashText(String text) {
+            if (text.length() != 16) {
+                return false;
+            }
+            for (int i = 0; i < 16; i++) {
+                char c = text.charAt(i);
+                if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * An encapsulated packet: the event's {@code tuple} is the outer packet's, these fields the inner one's.
+     *
+     * @param type {@value #VXLAN}, the only encapsulation the agent parses
+     * @param vni VXLAN network identifier, 0..2^24-1
+     * @param tuple the inner packet's tuple, or null when the inner packet is not IP or not captured far enough
+     * @param icmp the inner packet's ICMP fields, or null
+     */
+    public record Encap(String type, long vni, Tuple tuple, Icmp icmp) {
+
+        public static final String VXLAN = "vxlan";
+
+        public Encap {
+            Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * Conntrack's view of the packet's connection, reported when NAT changed it (the original tuple is not
+     * the reverse of the reply tuple): the far side of a NAT can be joined through {@code orig}.
+     *
+     * @param dir which of the two tuples this packet travels in
+     */
+    public record Conntrack(Direction dir, CtTuple orig, CtTuple reply) {
+
+        public Conntrack {
+            Objects.requireNonNull(dir, "dir");
+            Objects.requireNonNull(orig, "orig");
+            Objects.requireNonNull(reply, "reply");
+        }
+
+        /** Direction of the packet in its connection; serialised in lower case. */
+        public enum Direction {
+            ORIGINAL("original"), REPLY("reply");
+
+            private final String wireName;
+
+            Direction(String wireName) {
+                this.wireName = wireName;
+            }
+
+            public String wireName() {
+                return wireName;
+            }
+
+            /**
+             * The direction with this exact wire name.
+             *
+             * @throws IllegalArgumentException for any other text
+             */
+            public static Direction fromWireName(String name) {
+                for (Direction d : values()) {
+                    if (d.wireName.equals(name)) {
+                        return d;
+                    }
+                }
+                throw new IllegalArgumentException("unknown conntrack direction: " + name);
+            }
+        }
+    }
+
+    /**
+     * One of conntrack's tuples. Ports are 0 for protocols without ports, except ICMP/ICMPv6, whose
+     * {@code sport} is the echo id conntrack keys the entry on ({@code dport} 0).
+     */
+    public record CtTuple(String saddr, String daddr, int sport, int dport, String proto) {
+
+        public CtTuple {
+            Objects.requireNonNull(saddr, "saddr");
+            Objects.requireNonNull(daddr, "daddr");
+            Objects.requireNonNull(proto, "proto");
+        }
+    }
 }

@@ -35,6 +35,9 @@ public final class EventBuilder {
     private String skbDump;
     private String packet;
     private String caller;
+    private Event.Fingerprint fp;
+    private Event.Encap encap;
+    private Event.Conntrack ct;
 
     EventBuilder() {}
 
@@ -65,6 +68,9 @@ public final class EventBuilder {
         this.skbDump = e.skbDump();
         this.packet = e.packet();
         this.caller = e.caller();
+        this.fp = e.fp();
+        this.encap = e.encap();
+        this.ct = e.ct();
     }
 
     public EventBuilder time(Instant time) {
@@ -197,6 +203,21 @@ public final class EventBuilder {
         return this;
     }
 
+    public EventBuilder fp(Event.Fingerprint fp) {
+        this.fp = fp;
+        return this;
+    }
+
+    public EventBuilder encap(Event.Encap encap) {
+        this.encap = encap;
+        return this;
+    }
+
+    public EventBuilder ct(Event.Conntrack ct) {
+        this.ct = ct;
+        return this;
+    }
+
     /** Sets the tuple; {@code tcpFlags} is empty. */
     public EventBuilder tuple(String saddr, int sport, String daddr, int dport, String proto) {
         return tuple(new Event.Tuple(saddr, daddr, sport, dport, proto, ""));
@@ -215,6 +236,6 @@ public final class EventBuilder {
     public Event build() {
         return new Event(time, ktimeNs, bootId, seq, cpu, process, pid, skb, packetId, probeType, func,
                 location, dropReason, netns, mark, ifindex, iface, proto, mtu, len, tuple, icmp, stack, skbDump,
-                packet, caller);
+                packet, caller, fp, encap, ct);
     }
 }

@@ -33,6 +33,12 @@ public final class EventJson {
         return appendTo(sb, (SummaryRecord) record);
     }
 
+    /** Appends a time as the records have it (RFC 3339 UTC, nine fraction digits, no quotes); returns {@code sb}. */
+    public StringBuilder appendTime(StringBuilder sb, java.time.Instant time) {
+        timestamp.append(sb, time);
+        return sb;
+    }
+
     /** Appends the JSON object of an event (no line terminator) and returns {@code sb}. */
     public StringBuilder appendTo(StringBuilder sb, Event e) {
         sb.append("{\"type\":\"event\",\"time\":\"");
@@ -75,7 +81,80 @@ public final class EventJson {
         JsonText.appendNullable(sb, e.packet());
         sb.append(",\"caller\":");
         JsonText.appendNullable(sb, e.caller());
+        sb.append(",\"fp\":");
+        appendFingerprint(sb, e.fp());
+        sb.append(",\"encap\":");
+        appendEncap(sb, e.encap());
+        sb.append(",\"ct\":");
+        appendConntrack(sb, e.ct());
         return sb.append('}');
+    }
+
+    private static void appendFingerprint(StringBuilder sb, Event.Fingerprint fp) {
+        if (fp == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"ip_id\":");
+        appendNullable(sb, fp.ipId());
+        sb.append(",\"tcp_seq\":");
+        appendNullable(sb, fp.tcpSeq());
+        sb.append(",\"tcp_ack\":");
+        appendNullable(sb, fp.tcpAck());
+        sb.append(",\"payload_len\":");
+        appendNullable(sb, fp.payloadLen());
+        sb.append(",\"payload_hash\":");
+        JsonText.appendNullable(sb, fp.payloadHash());
+        sb.append(",\"payload_hashed\":").append(fp.payloadHashed());
+        sb.append('}');
+    }
+
+    private static void appendNullable(StringBuilder sb, Number n) {
+        if (n == null) {
+            sb.append("null");
+        } else {
+            sb.append(n.longValue());
+        }
+    }
+
+    private static void appendEncap(StringBuilder sb, Event.Encap encap) {
+        if (encap == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"type\":");
+        JsonText.append(sb, encap.type());
+        sb.append(",\"vni\":").append(encap.vni());
+        sb.append(",\"tuple\":");
+        appendTuple(sb, encap.tuple());
+        sb.append(",\"icmp\":");
+        appendIcmp(sb, encap.icmp());
+        sb.append('}');
+    }
+
+    private static void appendConntrack(StringBuilder sb, Event.Conntrack ct) {
+        if (ct == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append("{\"dir\":\"").append(ct.dir().wireName());
+        sb.append("\",\"orig\":");
+        appendCtTuple(sb, ct.orig());
+        sb.append(",\"reply\":");
+        appendCtTuple(sb, ct.reply());
+        sb.append('}');
+    }
+
+    private static void appendCtTuple(StringBuilder sb, Event.CtTuple t) {
+        sb.append("{\"saddr\":");
+        JsonText.append(sb, t.saddr());
+        sb.append(",\"daddr\":");
+        JsonText.append(sb, t.daddr());
+        sb.append(",\"sport\":").append(t.sport());
+        sb.append(",\"dport\":").append(t.dport());
+        sb.append(",\"proto\":");
+        JsonText.append(sb, t.proto());
+        sb.append('}');
     }
 
     private static void appendTuple(StringBuilder sb, Event.Tuple t) {

@@ -10,7 +10,9 @@ package io.skbtrail.protocol;
  * }</pre>
  *
  * <p>A line must hold exactly one record of a known {@code type} with every contract field present, of
- * the right JSON type and range, and no other field; field order does not matter. Numbers must be JSON
+ * the right JSON type and range, and no other field; field order does not matter. The one exception: an
+ * event without all three of {@code fp}, {@code encap} and {@code ct} (written by an agent older than
+ * them) is read with the three null. Numbers must be JSON
  * integers; unsigned 32-bit fields ({@code netns}, {@code mark}) must be in 0..4294967295. Anything else
  * throws {@link IllegalArgumentException} whose message names the field path (e.g.
  * {@code event.tuple.sport: expected integer in 0..65535, got string}). Work is linear in the line length;
@@ -99,6 +101,8 @@ public final class EventJsonParser {
     }
 
     private static Event event(JsonFields f) {
+        // fp, encap and ct came later: an older agent's event has none of the three, and they are null.
+        boolean olderAgent = !f.has("fp") && !f.has("encap") && !f.has("ct");
         return new Event(
                 f.time("time"),
                 f.integer("ktime_ns", 0, Long.MAX_VALUE),
@@ -125,7 +129,74 @@ public final class EventJsonParser {
                 f.nullableStringList("stack"),
                 f.nullableString("skb_dump"),
                 f.nullableString("packet"),
-                f.nullableString("caller"));
+                f.nullableString("caller"),
+                olderAgent ? null : fingerprint(f.nullableObject("fp")),
+                olderAgent ? null : encap(f.nullableObject("encap")),
+                olderAgent ? null : conntrack(f.nullableObject("ct")));
+    }
+
+    private static Event.Fingerprint fingerprint(JsonFields f) {
+        if (f == null) {
+            return null;
+        }
+        Long ipId = f.nullableInteger("ip_id", 0, 0xffff);
+        Long tcpSeq = f.nullableInteger("tcp_seq", 0, U32_MAX);
+        Long tcpAck = f.nullableInteger("tcp_ack", 0, U32_MAX);
+        Long payloadLen = f.nullableInteger("payload_len", 0, Integer.MAX_VALUE);
+        String hash = f.nullableString("payload_hash");
+        if (hash != null && !Event.Fingerprint.isHashText(hash)) {
+            throw new IllegalArgumentException("event.fp.payload_hash: expected 16 lower-case hex digits or null, got "
+                    + JsonTree.quote(hash));
+        }
+        int hashed = f.intValue("payload_hashed", 0, Event.Fingerprint.MAX_HASHED);
+        if ((hash == null) != (hashed == 0)) {
+            throw new IllegalArgumentException("event.fp.payload_hashed: must be 0 exactly when payload_hash is null, got "
+                    + hashed);
+        }
+        f.requireNoOtherFields();
+        return new Event.Fingerprint(ipId == null ? null : ipId.intValue(), tcpSeq, tcpAck,
+                payloadLen == null ? null : payloadLen.intValue(), hash, hashed);
+    }
+
+    private static Event.Encap encap(JsonFields f) {
+        if (f == null) {
+            return null;
+        }
+        String type = f.string("type");
+        if (!type.equals(Event.Encap.VXLAN)) {
+            throw new IllegalArgumentException("event.encap.type: unknown encapsulation " + JsonTree.quote(type));
+        }
+        Event.Encap encap = new Event.Encap(type, f.integer("vni", 0, 0xff_ffff), tuple(f.nullableObject("tuple")),
+                icmp(f.nullableObject("icmp")));
+        f.requireNoOtherFields();
+        return encap;
+    }
+
+    private static Event.Conntrack conntrack(JsonFields f) {
+        if (f == null) {
+            return null;
+        }
+        String dir = f.string("dir");
+        Event.Conntrack.Direction direction;
+        try {
+            direction = Event.Conntrack.Direction.fromWireName(dir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event.ct.dir: unknown direction " + JsonTree.quote(dir));
+        }
+        Event.Conntrack ct = new Event.Conntrack(direction, ctTuple(f.object("orig")), ctTuple(f.object("reply")));
+        f.requireNoOtherFields();
+        return ct;
+    }
+
+    private static Event.CtTuple ctTuple(JsonFields f) {
+        Event.CtTuple tuple = new Event.CtTuple(
+                f.string("saddr"),
+                f.string("daddr"),
+                f.intValue("sport", 0, 0xffff),
+                f.intValue("dport", 0, 0xffff),
+                f.string("proto"));
+        f.requireNoOtherFields();
+        return tuple;
     }
 
     private static Event.ProbeType probeType(JsonFields f) {

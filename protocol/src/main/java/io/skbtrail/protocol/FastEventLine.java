@@ -17,7 +17,9 @@ import java.util.List;
  * refused, at most {@link EventJsonParser#MAX_STRING_LENGTH} characters after unescaping. Each value gets
  * exactly the check the strict parser gives it: the same ranges, nullability, the dates {@link UtcTimestamp#parse} accepts
  * for {@code time}, {@link Event.ProbeType#fromWireName} names, and at most {@link JsonTree#MAX_MEMBERS}
- * stack frames. Trailing whitespace after the object is allowed, as the strict parser allows it.
+ * stack frames. Trailing whitespace after the object is allowed, as the strict parser allows it. A line
+ * that ends after {@code caller} (an agent older than {@code fp}, {@code encap} and {@code ct}) is read
+ * with the three null, as the strict parser reads it.
  *
  * <p><b>Fallback contract.</b> {@link #parse} returns {@code null} as soon as the text is anything other
  * than what it expects: another record type, another field order, whitespace between tokens, an unknown
@@ -133,7 +135,18 @@ final class FastEventLine {
         String packet = nullableString();
         literal(",\"caller\":");
         String caller = nullableString();
-        literal("}");
+        Event.Fingerprint fp = null;
+        Event.Encap encap = null;
+        Event.Conntrack ct = null;
+        if (!tryLiteral("}")) { // an older agent's line ends after caller: the three are null
+            literal(",\"fp\":");
+            fp = fingerprint();
+            literal(",\"encap\":");
+            encap = encap();
+            literal(",\"ct\":");
+            ct = conntrack();
+            literal("}");
+        }
         // Like the strict parser, allow trailing whitespace (a line's \n or \r\n) and nothing else.
         for (; pos < end; pos++) {
             char c = text.charAt(pos);
@@ -143,7 +156,85 @@ final class FastEventLine {
         }
         return new Event(time, ktimeNs, bootId, seq, cpu, process, pid, skb, packetId, probeType, func,
                 location, dropReason, netns, mark, ifindex, iface, proto, mtu, len, tuple, icmp, stack, skbDump,
-                packet, caller);
+                packet, caller, fp, encap, ct);
+    }
+
+    private Event.Fingerprint fingerprint() {
+        if (tryLiteral("null")) {
+            return null;
+        }
+        literal("{\"ip_id\":");
+        Long ipId = nullableInteger(0xffff);
+        literal(",\"tcp_seq\":");
+        Long tcpSeq = nullableInteger(U32_MAX);
+        literal(",\"tcp_ack\":");
+        Long tcpAck = nullableInteger(U32_MAX);
+        literal(",\"payload_len\":");
+        Long payloadLen = nullableInteger(Integer.MAX_VALUE);
+        literal(",\"payload_hash\":");
+        String hash = nullableString();
+        literal(",\"payload_hashed\":");
+        int hashed = (int) integer(Event.Fingerprint.MAX_HASHED);
+        literal("}");
+        if ((hash == null) != (hashed == 0) || hash != null && !Event.Fingerprint.isHashText(hash)) {
+            throw FALLBACK;
+        }
+        return new Event.Fingerprint(ipId == null ? null : ipId.intValue(), tcpSeq, tcpAck,
+                payloadLen == null ? null : payloadLen.intValue(), hash, hashed);
+    }
+
+    private Event.Encap encap() {
+        if (tryLiteral("null")) {
+            return null;
+        }
+        literal("{\"type\":\"vxlan\",\"vni\":");
+        long vni = integer(0xff_ffff);
+        literal(",\"tuple\":");
+        Event.Tuple tuple = tuple();
+        literal(",\"icmp\":");
+        Event.Icmp icmp = icmp();
+        literal("}");
+        return new Event.Encap(Event.Encap.VXLAN, vni, tuple, icmp);
+    }
+
+    private Event.Conntrack conntrack() {
+        if (tryLiteral("null")) {
+            return null;
+        }
+        literal("{\"dir\":");
+        Event.Conntrack.Direction dir;
+        if (tryLiteral("\"original\"")) {
+            dir = Event.Conntrack.Direction.ORIGINAL;
+        } else if (tryLiteral("\"reply\"")) {
+            dir = Event.Conntrack.Direction.REPLY;
+        } else {
+            throw FALLBACK;
+        }
+        literal(",\"orig\":");
+        Event.CtTuple orig = ctTuple();
+        literal(",\"reply\":");
+        Event.CtTuple reply = ctTuple();
+        literal("}");
+        return new Event.Conntrack(dir, orig, reply);
+    }
+
+    private Event.CtTuple ctTuple() {
+        literal("{\"saddr\":");
+        String saddr = string();
+        literal(",\"daddr\":");
+        String daddr = string();
+        literal(",\"sport\":");
+        int sport = (int) integer(0xffff);
+        literal(",\"dport\":");
+        int dport = (int) integer(0xffff);
+        literal(",\"proto\":");
+        String proto = string();
+        literal("}");
+        return new Event.CtTuple(saddr, daddr, sport, dport, proto);
+    }
+
+    private Long nullableInteger(long max) {
+        return tryLiteral("null") ? null : integer(max);
     }
 
     private Event.Tuple tuple() {

@@ -53,6 +53,11 @@ final class JsonFields {
         return fields.get(name);
     }
 
+    /** Whether the object has this field at all (for fields older writers leave out). */
+    boolean has(String name) {
+        return fields.containsKey(name);
+    }
+
     String string(String name) {
         Object value = get(name);
         if (value instanceof String s) {
@@ -75,6 +80,18 @@ final class JsonFields {
             return n;
         }
         throw wrongType(name, "integer in " + min + ".." + max, value);
+    }
+
+    /** An integer in min..max, or null when the field is JSON null. */
+    Long nullableInteger(String name, long min, long max) {
+        Object value = get(name);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Long n && n >= min && n <= max) {
+            return n;
+        }
+        throw wrongType(name, "integer in " + min + ".." + max + " or null", value);
     }
 
     int intValue(String name, int min, int max) {

@@ -46,6 +46,44 @@ class EventJsonParserTest {
     }
 
     @Test
+    void readsAnOlderAgentsEventWithoutFingerprintEncapAndConntrackAsNulls() {
+        String older = EVENT.substring(0, EVENT.indexOf(",\"fp\":")) + "}";
+        Event expected = GoldenRecords.ipv4TcpFull().toBuilder().fp(null).encap(null).ct(null).build();
+        assertEquals(expected, EventJsonParser.parse(older));
+        assertEquals(expected, EventJsonParser.parse(older.replace("{\"type\":\"event\",", "{ \"type\":\"event\",")));
+        // Some but not all three: not an older agent, a broken line.
+        assertRejected(EVENT.replace(",\"encap\":null", ""), "event.encap: missing");
+        assertRejected(older.replace("\"caller\":", "\"ct\":null,\"caller\":"), "event.fp: missing");
+    }
+
+    @Test
+    void rejectsFingerprintEncapAndConntrackOutsideTheContract() {
+        assertRejected(EVENT.replace("\"ip_id\":7238", "\"ip_id\":65536"),
+                "event.fp.ip_id: expected integer in 0..65535 or null, got integer 65536");
+        assertRejected(EVENT.replace("\"tcp_seq\":1581918993", "\"tcp_seq\":4294967296"),
+                "event.fp.tcp_seq: expected integer in 0..4294967295 or null");
+        assertRejected(EVENT.replace("\"payload_hash\":null", "\"payload_hash\":\"0123456789ABCDEF\""),
+                "event.fp.payload_hash: expected 16 lower-case hex digits or null, got \"0123456789ABCDEF\"");
+        assertRejected(EVENT.replace("\"payload_hashed\":0", "\"payload_hashed\":33"),
+                "event.fp.payload_hashed: expected integer in 0..32, got integer 33");
+        assertRejected(EVENT.replace("\"payload_hashed\":0", "\"payload_hashed\":4"),
+                "event.fp.payload_hashed: must be 0 exactly when payload_hash is null, got 4");
+        assertRejected(EVENT.replace("\"tcp_ack\":0,", ""), "event.fp.tcp_ack: missing");
+        assertRejected(EVENT.replace("\"payload_hashed\":0", "\"payload_hashed\":0,\"ttl\":64"),
+                "event.fp: unknown field \"ttl\"");
+        String vxlan = GoldenRecords.read("event-vxlan-encap.ndjson").strip();
+        assertRejected(vxlan.replace("\"vxlan\"", "\"geneve\""), "event.encap.type: unknown encapsulation \"geneve\"");
+        assertRejected(vxlan.replace("\"vni\":42", "\"vni\":16777216"), "event.encap.vni: expected integer in 0..16777215");
+        assertRejected(vxlan.replace("\"sport\":40000", "\"sport\":-1"), "event.encap.tuple.sport: expected integer");
+        assertRejected(EVENT.replace("\"dir\":\"original\"", "\"dir\":\"sideways\""),
+                "event.ct.dir: unknown direction \"sideways\"");
+        assertRejected(EVENT.replace(",\"reply\":{\"saddr\":\"1.0.0.1\"", ",\"reply\":null,\"x\":{\"saddr\":\"1.0.0.1\""),
+                "event.ct.reply: expected object, got null");
+        assertRejected(EVENT.replace("\"dport\":80,", "\"dport\":80,\"tcp_flags\":\"\","),
+                "event.ct.orig: unknown field \"tcp_flags\"");
+    }
+
+    @Test
     void rejectsWrongTypesNamingTheField() {
         assertRejected(EVENT.replace("\"cpu\":3", "\"cpu\":\"3\""), "event.cpu: expected integer in 0..2147483647, got string");
         assertRejected(EVENT.replace("\"cpu\":3", "\"cpu\":3.0"), "event.cpu: expected integer in 0..2147483647, got non-integer number");

@@ -6,12 +6,14 @@ import java.util.Random;
 /**
  * JMH-free measurement of event line parsing: the strict parser alone ({@link EventJsonParser#parseStrict})
  * against {@link EventJsonParser#parse} (fast path), and {@link EventBatch#parse} per line, over realistic
- * event lines (tuple, no stack, about 600 characters). Warms up first, then prints ns/line. Run after
- * {@code mvn -pl protocol test-compile}:
+ * event lines (tuple, fingerprint, no stack, about 700 characters). Warms up first, then prints ns/line. Run
+ * after {@code mvn -pl protocol test-compile}:
  *
  * <pre>
- * java -cp protocol/target/classes:protocol/target/test-classes io.skbtrail.protocol.EventParseBench
+ * java -cp protocol/target/classes:protocol/target/test-classes io.skbtrail.protocol.EventParseBench [ROUNDS] [--older]
  * </pre>
+ *
+ * {@code --older}: the lines as an agent older than {@code fp}, {@code encap} and {@code ct} writes them.
  *
  * Not a test: no assertions beyond a sanity check, and it is not picked up by surefire (no {@code Test}
  * in the name).
@@ -27,7 +29,8 @@ public final class EventParseBench {
     }
 
     public static void main(String[] args) {
-        String[] lines = lines(new Random(7));
+        boolean older = java.util.Arrays.asList(args).contains("--older");
+        String[] lines = lines(new Random(7), older);
         long chars = 0;
         for (String line : lines) {
             chars += line.length();
@@ -38,7 +41,7 @@ public final class EventParseBench {
         System.out.printf("%d distinct lines, average %d characters; %d parses per round%n",
                 DISTINCT, chars / DISTINCT, PARSES);
         String[] frames = frames(lines);
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int rounds = args.length > 0 && !args[0].startsWith("--") ? Integer.parseInt(args[0]) : 5;
         for (int round = 1; round <= rounds; round++) {
             String tag = round <= 2 ? "warm-up" : "round " + (round - 2);
             double strict = measure(lines, line -> EventJsonParser.parseStrict(line, 1 << 20));
@@ -78,8 +81,8 @@ public final class EventParseBench {
         return (double) elapsed / parsed;
     }
 
-    /** Events like a busy kfree_skb trace: tuple, no stack, no dump, a short packet prefix. */
-    private static String[] lines(Random random) {
+    /** Events like a busy kfree_skb trace: tuple, fingerprint, no stack, no dump, a short packet prefix. */
+    private static String[] lines(Random random, boolean older) {
         EventJson json = new EventJson();
         String[] funcs = {"kfree_skb_reason", "ip_rcv_core", "__netif_receive_skb_core", "tcp_v4_rcv", "ip_output"};
         String[] reasons = {null, "NETFILTER_DROP", "NO_SOCKET", "TCP_INVALID_SEQUENCE"};
@@ -110,9 +113,14 @@ public final class EventParseBench {
                     .len(40 + random.nextInt(1400))
                     .tuple(new Event.Tuple("192.168.1." + random.nextInt(255), "10.20." + random.nextInt(255) + "."
                             + random.nextInt(255), 1024 + random.nextInt(60_000), 443, "tcp", "ACK|PSH"))
-                                        .caller("nf_hook_slow")
+                    .caller("nf_hook_slow")
+                    .fp(older ? null : new Event.Fingerprint(random.nextInt(65536), random.nextLong() & 0xffff_ffffL,
+                            random.nextLong() & 0xffff_ffffL, random.nextInt(1400), null, 0))
                     .build();
             lines[i] = json.toJson(event);
+            if (older) {
+                lines[i] = lines[i].substring(0, lines[i].lastIndexOf(",\"fp\":")) + "}";
+            }
         }
         return lines;
     }

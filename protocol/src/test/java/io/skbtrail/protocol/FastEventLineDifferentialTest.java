@@ -81,7 +81,17 @@ class FastEventLineDifferentialTest {
             String line = encode(event);
             assertTrue(assertSameOutcome(line), () -> "fell back on encoder output: " + line);
             assertEquals(event, FastEventLine.parse(line, 0, line.length()));
+            String older = olderAgentForm(line);
+            assertTrue(assertSameOutcome(older), () -> "fell back on an older agent's line: " + older);
+            assertEquals(event.toBuilder().fp(null).encap(null).ct(null).build(),
+                    FastEventLine.parse(older, 0, older.length()));
         }
+    }
+
+    /** The line as an agent older than fp, encap and ct writes it: without the three. */
+    private static String olderAgentForm(String line) {
+        // A quote inside a string is escaped, so ,"fp": only occurs as the member itself.
+        return line.substring(0, line.lastIndexOf(",\"fp\":")) + "}";
     }
 
     @Test
@@ -153,11 +163,36 @@ class FastEventLineDifferentialTest {
             {"\"location\":\"nf_hook_slow+0x9e\"", "\"location\":nul"},
             {"\"location\":\"nf_hook_slow+0x9e\"", "\"location\":nullnull"},
             {"\"location\":\"nf_hook_slow+0x9e\"", "\"location\":true"},
+            {"\"ip_id\":7238", "\"ip_id\":65535"}, {"\"ip_id\":7238", "\"ip_id\":65536"},
+            {"\"ip_id\":7238", "\"ip_id\":null"}, {"\"tcp_seq\":1581918993", "\"tcp_seq\":4294967295"},
+            {"\"tcp_seq\":1581918993", "\"tcp_seq\":4294967296"}, {"\"tcp_ack\":0", "\"tcp_ack\":-0"},
+            {"\"payload_len\":0", "\"payload_len\":2147483648"}, {"\"payload_len\":0", "\"payload_len\":null"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789abcdef\",\"payload_hashed\":32"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789abcdef\",\"payload_hashed\":33"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789ABCDEF\",\"payload_hashed\":1"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789abcde\",\"payload_hashed\":1"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789abcdefa\",\"payload_hashed\":1"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"\\u0030123456789abcdef\",\"payload_hashed\":1"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":\"0123456789abcdef\",\"payload_hashed\":0"},
+            {"\"payload_hash\":null,\"payload_hashed\":0", "\"payload_hash\":null,\"payload_hashed\":1"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxlan\",\"vni\":16777215,\"tuple\":null,\"icmp\":null}"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxlan\",\"vni\":16777216,\"tuple\":null,\"icmp\":null}"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"geneve\",\"vni\":1,\"tuple\":null,\"icmp\":null}"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxla\\u006e\",\"vni\":1,\"tuple\":null,\"icmp\":null}"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxlan\",\"vni\":1,\"tuple\":null}"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxlan\",\"vni\":1,\"tuple\":{},\"icmp\":null}"},
+            {"\"dir\":\"original\"", "\"dir\":\"reply\""}, {"\"dir\":\"original\"", "\"dir\":\"ORIGINAL\""},
+            {"\"dir\":\"original\"", "\"dir\":null"}, {"\"dir\":\"original\"", "\"dir\":\"origina\\u006c\""},
+            {"\"dport\":80,", "\"dport\":65536,"}, {"\"proto\":\"tcp\"},\"reply\"", "\"proto\":\"tcp\",\"x\":1},\"reply\""},
+            {",\"reply\":{\"saddr\":\"1.0.0.1\"", ",\"reply\":null,\"x\":{\"saddr\":\"1.0.0.1\""},
+            {",\"encap\":null", ""}, {",\"ct\":{", ",\"x\":{"}, {"\"fp\":{", "\"fp\":null,\"y\":{"},
         };
         for (String[] r : replacements) {
             assertTrue(line.contains(r[0]), r[0]);
             assertSameOutcome(line.replace(r[0], r[1]));
         }
+        assertSameOutcome(olderAgentForm(line));
+        assertSameOutcome(olderAgentForm(line).replace("\"caller\":", "\"ct\":null,\"caller\":"));
         assertSameOutcome(line + " \t\r\n");
         assertSameOutcome(" " + line);
         assertSameOutcome(line + "x");
@@ -329,6 +364,23 @@ class FastEventLineDifferentialTest {
             b.icmp(new Event.Icmp((int) number(random, 0xff, valid), (int) number(random, 0xff, valid),
                     (int) number(random, 0xffff, valid), (int) number(random, 0xffff, valid)));
         }
+        if (random.nextInt(3) > 0) {
+            b.fp(randomFingerprint(random, valid));
+        }
+        if (random.nextInt(3) == 0) {
+            Event.Tuple inner = random.nextInt(4) == 0 ? null : new Event.Tuple(randomString(random),
+                    randomString(random), (int) number(random, 0xffff, valid), (int) number(random, 0xffff, valid),
+                    new String[] {"tcp", "udp", "icmp", "icmp6"}[random.nextInt(4)], random.nextBoolean() ? "" : "ACK");
+            Event.Icmp innerIcmp = random.nextInt(3) > 0 ? null : new Event.Icmp((int) number(random, 0xff, valid),
+                    (int) number(random, 0xff, valid), (int) number(random, 0xffff, valid),
+                    (int) number(random, 0xffff, valid));
+            String type = !valid && random.nextInt(10) == 0 ? randomString(random) : Event.Encap.VXLAN;
+            b.encap(new Event.Encap(type, number(random, 0xff_ffff, valid), inner, innerIcmp));
+        }
+        if (random.nextInt(4) == 0) {
+            b.ct(new Event.Conntrack(Event.Conntrack.Direction.values()[random.nextInt(2)],
+                    randomCtTuple(random, valid), randomCtTuple(random, valid)));
+        }
         if (random.nextInt(3) == 0) {
             List<String> stack = new ArrayList<>();
             for (int i = random.nextInt(12); i > 0; i--) {
@@ -337,6 +389,29 @@ class FastEventLineDifferentialTest {
             b.stack(stack);
         }
         return b.build();
+    }
+
+    private static Event.Fingerprint randomFingerprint(Random random, boolean valid) {
+        Integer ipId = random.nextInt(3) == 0 ? null : (int) number(random, 0xffff, valid);
+        boolean tcp = random.nextBoolean();
+        Long seq = tcp ? number(random, 0xffff_ffffL, valid) : null;
+        Long ack = tcp && random.nextInt(5) > 0 ? number(random, 0xffff_ffffL, valid) : null;
+        Integer payloadLen = random.nextInt(5) == 0 ? null : (int) number(random, Integer.MAX_VALUE, valid);
+        int hashed = (int) number(random, Event.Fingerprint.MAX_HASHED, valid);
+        String hash = hashed == 0 ? null : Event.Fingerprint.hashText(random.nextLong());
+        if (!valid && random.nextInt(15) == 0) {
+            String[] bad = {"0123456789ABCDEF", "0123456789abcde", "0123456789abcdefa", "", "g123456789abcdef",
+                "０123456789abcdef", null};
+            hash = bad[random.nextInt(bad.length)];
+        }
+        return new Event.Fingerprint(ipId, seq, ack, payloadLen, hash, hashed);
+    }
+
+    private static Event.CtTuple randomCtTuple(Random random, boolean valid) {
+        String[] v4 = {"10.96.0.10", "192.168.1.39", "1.0.0.1"};
+        return new Event.CtTuple(random.nextInt(10) == 0 ? randomString(random) : v4[random.nextInt(v4.length)],
+                v4[random.nextInt(v4.length)], (int) number(random, 0xffff, valid), (int) number(random, 0xffff, valid),
+                new String[] {"tcp", "udp", "icmp", "132"}[random.nextInt(4)]);
     }
 
     private static String hex(Random random) {
@@ -355,6 +430,8 @@ class FastEventLineDifferentialTest {
         "9223372036854775807", "9223372036854775808", "-1", "null", "true", "\"\"", "\"x\"", "{}", "[]",
         "[\"a\"]", "\"\\u0041\"", "\"\\ud83d\\ude00\"", "\"\\uDE00\"", "\"2026-11-24T21:27:03.000000123Z\"",
         "\"2026-02-30T21:27:03.000000123Z\"", "\"fentry\"", "\"kprobe\"",
+        "32", "33", "16777215", "16777216", "\"vxlan\"", "\"original\"", "\"reply\"", "\"0123456789abcdef\"",
+        "\"0123456789ABCDEF\"", "{\"type\":\"vxlan\",\"vni\":7,\"tuple\":null,\"icmp\":null}",
     };
 
     private static String mutate(Random random, String line) {
@@ -385,7 +462,8 @@ class FastEventLineDifferentialTest {
                 return replaceValue(random, line);
             default: {
                 // replace a whole member name with another known one
-                String[] names = {"type", "seq", "time", "proto", "id", "code", "stack", "tuple", "extra", "Seq"};
+                String[] names = {"type", "seq", "time", "proto", "id", "code", "stack", "tuple", "extra", "Seq",
+                    "fp", "encap", "ct", "ip_id", "tcp_seq", "payload_hash", "payload_hashed", "vni", "dir", "orig"};
                 List<int[]> members = members(line, randomObject(random, line));
                 if (members.isEmpty()) {
                     return line;
@@ -477,7 +555,7 @@ class FastEventLineDifferentialTest {
         if (opens.isEmpty()) {
             return -1;
         }
-        // the top-level object most of the time, nested ones (tuple, icmp) otherwise
+        // the top-level object most of the time, nested ones (tuple, icmp, fp, encap, ct) otherwise
         return random.nextInt(3) > 0 ? opens.get(0) : opens.get(random.nextInt(opens.size()));
     }
 

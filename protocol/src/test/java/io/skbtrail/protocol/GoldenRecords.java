@@ -46,6 +46,11 @@ final class GoldenRecords {
                         + "a8ca1f905e4a2b1100000000a0c2faf01c2d0000"
                         + "020405b40402080a0a1b2c3d0000000001030307")
                 .caller("nf_hook_slow")
+                // the SYN's own header: no payload (data offset 40 of tot_len 60 minus the 20-byte IP header)
+                .fp(new Event.Fingerprint(7238, 1_581_918_993L, 0L, 0, null, 0))
+                .ct(new Event.Conntrack(Event.Conntrack.Direction.ORIGINAL,
+                        new Event.CtTuple("192.168.1.39", "10.96.0.10", 43210, 80, "tcp"),
+                        new Event.CtTuple("1.0.0.1", "192.168.1.39", 8080, 43210, "tcp")))
                 .build();
     }
 
@@ -82,6 +87,7 @@ final class GoldenRecords {
                 .mtu(65535)
                 .len(88)
                 .tuple("2001:db8::1", 53124, "2606:4700:4700::1001", 8080, "udp")
+                .fp(new Event.Fingerprint(null, null, null, 40, "88f5428aed67568c", 32))
                 .build();
     }
 
@@ -107,6 +113,33 @@ final class GoldenRecords {
                 .tuple("127.0.0.1", 0, "127.0.0.1", 0, "icmp")
                 .icmp(new Event.Icmp(8, 0, 4660, 1))
                 .caller("ip_protocol_deliver_rcu")
+                .fp(new Event.Fingerprint(0xbeef, null, null, 56, "b98bcdf6167b2cc5", 32))
+                .build();
+    }
+
+    /** Seen at the outer receive point: the tuple is the outer UDP packet's, fp and encap the inner's. */
+    static Event vxlanEncap() {
+        return Event.builder()
+                .time(Instant.parse("2026-11-24T21:27:05.25Z"))
+                .ktimeNs(81_235_817_890_124L)
+                .bootId(BOOT_ID)
+                .seq(45)
+                .cpu(0)
+                .process("swapper/0")
+                .skb("0xffff8b7d94a1c400")
+                .packetId(10)
+                .probeType(Event.ProbeType.TRACEPOINT)
+                .func("net:netif_receive_skb")
+                .netns(4_026_532_600L)
+                .ifindex(3)
+                .iface("eth1")
+                .proto(0x0800)
+                .mtu(1500)
+                .len(133)
+                .tuple("10.0.0.1", 54321, "10.0.0.2", 4789, "udp")
+                .fp(new Event.Fingerprint(51_966, 305_419_896L, 2_882_400_001L, 31, "187aba96032e0996", 31))
+                .encap(new Event.Encap(Event.Encap.VXLAN, 42,
+                        new Event.Tuple("192.168.100.1", "192.168.100.2", 40000, 8080, "tcp", "PSH|ACK"), null))
                 .build();
     }
 
@@ -126,6 +159,7 @@ final class GoldenRecords {
         all.put("event-arp-nulls.ndjson", arpNulls());
         all.put("event-ipv6-udp.ndjson", ipv6Udp());
         all.put("event-icmp-echo.ndjson", icmpEcho());
+        all.put("event-vxlan-encap.ndjson", vxlanEncap());
         all.put("loss.ndjson", loss());
         all.put("summary.ndjson", summary());
         return all;

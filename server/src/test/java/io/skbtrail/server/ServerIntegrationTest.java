@@ -25,6 +25,9 @@ import org.springframework.test.context.DynamicPropertySource;
                 "skbtrail.admin-password=" + ServerIntegrationTest.ADMIN_PASSWORD,
                 // Retention runs only when a test asks, so it cannot delete another test's sessions.
                 "skbtrail.retention.enabled=false",
+                // A live buffer small enough that a test can overrun it (LiveStreamTest), large enough that
+                // a viewer keeping up never falls out of it.
+                "skbtrail.live.buffer-events=20000",
         })
 public abstract class ServerIntegrationTest {
     /** The first-start admin password, as if from SKBTRAIL_ADMIN_PASSWORD. */

@@ -93,6 +93,11 @@ final class ConnectCommand {
         List<AgentFrame.Backend> backends = BackendProbe.run(consumeSkb).all().stream()
                 .map(c -> new AgentFrame.Backend(c.name(), c.available(), c.reason())).toList();
         SessionTracing tracing = new SessionTracing(btf, kallsyms, backend, err, request.debug());
+        String warmUpFailure = tracing.warmUp();
+        if (warmUpFailure != null) {
+            err.println("skbtrail-agent: the probes do not load on this host, sessions will be refused: "
+                    + warmUpFailure);
+        }
         HostIdentity host = new HostIdentity(request.name(), request.labels(), UUID.randomUUID().toString(),
                 HostFacts.bootId(), Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim(),
                 System.getProperty("os.arch"), agentVersion(), tracing.backendName(), backends,

@@ -13,6 +13,7 @@ import io.skbtrail.agent.output.OutputSink;
 import io.skbtrail.agent.probe.ArmedProbes;
 import io.skbtrail.agent.probe.KernelCounters;
 import io.skbtrail.agent.probe.ProbeOptions;
+import io.skbtrail.agent.probe.tracepoint.TracepointBackend;
 import io.skbtrail.filter.CompiledFilter;
 import io.skbtrail.filter.FilterException;
 import io.skbtrail.filter.PcapFilterCompiler;
@@ -59,6 +60,30 @@ public final class SessionTracing implements SessionArmer {
         Backends.Choice choice = Backends.choose(backend,
                 kallsyms.addressesOf("consume_skb").stream().findFirst().orElse(0L));
         return new SessionTracing(KernelBtf.load(HostFeatures.VMLINUX_BTF), kallsyms, choice, err, false);
+    }
+
+    /**
+     * With the tracepoint backend, loads the probes once without attaching them (see
+     * {@link TracepointBackend#warmUp}), so that the first session does not also pay for first use.
+     *
+     * @return null, or why the probes could not be loaded (sessions will be refused for the same reason)
+     */
+    public String warmUp() {
+        if (backend.kind() != Backends.Kind.TRACEPOINT) {
+            return null; // kprobe backends spend their time attaching, which a warm-up cannot save
+        }
+        try {
+            TraceRequest request = TraceRequest.parse(Flags.parse(new String[] {"--", "udp and port 9"}, 0,
+                    TraceRequest.FLAGS));
+            CompiledFilter pcap = PcapFilterCompiler.compile(request.filter().pcap());
+            ProbeOptions options = TraceSetup.probeOptions(request, pcap, backend, note -> { });
+            synchronized (ARMING) {
+                TracepointBackend.warmUp(btf, options);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
     }
 
     /** The backend's name as sessions report it. */

@@ -71,7 +71,8 @@ public final class EventDecoder {
         int capLen = Math.min(Short.toUnsignedInt(b.getShort(at + CAP_LEN)), Math.min(PKT_MAX, length - PKT));
         PacketHeaders.Parsed headers = capLen > 0
                 ? PacketHeaders.parse(b, at + PKT, capLen, (flags & FLAG_L2) != 0)
-                : new PacketHeaders.Parsed(null, null);
+                : PacketHeaders.Parsed.NONE;
+        Event.Fingerprint fp = (flags & FLAG_SYNTHESIZED) != 0 ? rebuiltFromSocket(headers.fp()) : headers.fp();
         long location = b.getLong(at + LOCATION);
         long reason = Integer.toUnsignedLong(b.getInt(at + DROP_REASON));
         int probeId = b.getInt(at + PROBE_ID);
@@ -106,7 +107,18 @@ public final class EventDecoder {
                 dump(b, at, length),
                 packetBytes > 0 && capLen > 0 && (flags & FLAG_SYNTHESIZED) == 0
                         ? hex(b, at + PKT, Math.min(capLen, packetBytes)) : null,
-                funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null);
+                funcIp != 0 && location != 0 ? symbols.symbolAt(location) : null,
+                fp,
+                headers.encap(),
+                ConntrackTuples.decode(b, at, length, flags));
+    }
+
+    /**
+     * Headers rebuilt from the socket (bpf/include/sock.h) hold the real sequence number and the skb's
+     * length, but no IP id, acknowledgement or payload: only what is known goes into the fingerprint.
+     */
+    private static Event.Fingerprint rebuiltFromSocket(Event.Fingerprint fp) {
+        return fp == null ? null : new Event.Fingerprint(null, fp.tcpSeq(), null, fp.payloadLen(), null, 0);
     }
 
     /** Events decoded so far (the last seq). */

@@ -28,7 +28,21 @@ final class RawEventLayout {
     static final int IFNAME = 104;
     static final int PKT = 120;
     static final int PKT_MAX = 256;
-    static final int STACK = PKT + PKT_MAX;
+    /** struct event_ct: conntrack's tuples, present with FLAG_CT (the record then reaches CT + CT_SIZE). */
+    static final int CT = PKT + PKT_MAX;
+    static final int CT_ORIG_SADDR = 0;
+    static final int CT_ORIG_DADDR = 16;
+    static final int CT_REPLY_SADDR = 32;
+    static final int CT_REPLY_DADDR = 48;
+    static final int CT_ORIG_SPORT = 64;
+    static final int CT_ORIG_DPORT = 66;
+    static final int CT_REPLY_SPORT = 68;
+    static final int CT_REPLY_DPORT = 70;
+    static final int CT_L3NUM = 72;
+    static final int CT_PROTONUM = 74;
+    static final int CT_DIR = 75;
+    static final int CT_SIZE = 80;
+    static final int STACK = CT + CT_SIZE;
     static final int STACK_MAX = 32;
     static final int DUMP = STACK + 8 * STACK_MAX;
     static final int DUMP_MAX = 2048;
@@ -41,6 +55,8 @@ final class RawEventLayout {
     static final int FLAG_NO_SKB_READ = 1 << 3;
     /** pkt[] holds IP and TCP headers rebuilt from the socket, not bytes of the skb. */
     static final int FLAG_SYNTHESIZED = 1 << 4;
+    /** The record holds struct event_ct: NAT changed the packet. */
+    static final int FLAG_CT = 1 << 5;
 
     private RawEventLayout() {}
 }

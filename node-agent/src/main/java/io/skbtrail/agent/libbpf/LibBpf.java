@@ -23,9 +23,13 @@ public interface LibBpf extends Library {
 
     Pointer libbpf_set_print(PrintFn fn);
 
-    /** {@code int (*)(enum libbpf_print_level, const char *fmt, va_list)}. */
+    /**
+     * {@code int (*)(enum libbpf_print_level, const char *fmt, va_list)}. The format stays a pointer: libbpf
+     * prints thousands of debug lines per object loaded, and making a Java string of each costs more than
+     * the rest of the callback.
+     */
     interface PrintFn extends Callback {
-        int invoke(int level, String format, Pointer args);
+        int invoke(int level, Pointer format, Pointer args);
     }
 
     Pointer bpf_object__open_mem(Pointer buf, long size, Pointer opts);

@@ -38,7 +38,10 @@ public final class LibBpfLog {
         return text;
     }
 
-    private static int print(int level, String format, Pointer args) {
+    private static int print(int level, Pointer format, Pointer args) {
+        if (level >= LIBBPF_DEBUG && !debug) {
+            return 0; // debug lines are only echoed, never kept: not even formatted unless --debug
+        }
         byte[] buf = new byte[4096];
         int n = LibC.INSTANCE.vsnprintf(buf, buf.length, format, args);
         String line = new String(buf, 0, Math.max(0, Math.min(n, buf.length - 1)), StandardCharsets.UTF_8);

@@ -32,7 +32,7 @@ public interface LibC extends Library {
 
     int getpagesize();
 
-    int vsnprintf(byte[] buf, long size, String format, Pointer args);
+    int vsnprintf(byte[] buf, long size, Pointer format, Pointer args);
 
     String strerror(int errno);
 

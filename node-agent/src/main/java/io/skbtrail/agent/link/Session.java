@@ -4,6 +4,8 @@ import io.skbtrail.agent.output.Summaries;
 import io.skbtrail.protocol.AgentFrame;
 import io.skbtrail.protocol.ServerFrame;
 import io.skbtrail.protocol.SummaryRecord;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * stopped (or past its deadline) before it started still ends with a summary (of nothing) and an end.
  */
 public final class Session {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** As the heartbeat names them. */
     public enum State {
@@ -217,6 +220,8 @@ public final class Session {
     /** Arms the probes and answers the server; null when the session could not be armed. */
     private SessionProbes armProbes() {
         SessionProbes p;
+        long arming = System.nanoTime();
+        long armingCpu = THREADS.getCurrentThreadCpuTime(); // includes the kernel's time (the verifier)
         try {
             List<String> args = SessionArgs.of(arm.filter(), arm.options(), arm.maxEvents(), ctx.agentScope(),
                     ctx.agentArgs(), ctx.inodeOf());
@@ -237,7 +242,9 @@ public final class Session {
             state = State.ARMED;
         }
         reply(new AgentFrame.Armed(id, p.backend(), p.probes(), p.notTraced()));
-        ctx.log().say("session " + id + ": armed " + p.probes() + " probe points (" + p.backend() + ")"
+        ctx.log().say("session " + id + ": armed " + p.probes() + " probe points (" + p.backend() + ") in "
+                + (System.nanoTime() - arming) / 1_000_000 + " ms (CPU "
+                + (THREADS.getCurrentThreadCpuTime() - armingCpu) / 1_000_000 + " ms)"
                 + (arm.filter().isBlank() ? "" : " for \"" + arm.filter() + "\"")
                 + (p.notTraced().isEmpty() ? "" : "; not traced: " + String.join("; ", p.notTraced())));
         return p;

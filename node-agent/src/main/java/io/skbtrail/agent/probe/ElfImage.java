@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A 64-bit little-endian ELF relocatable object (what clang emits for BPF), just enough to find a
- * function by its symbol and overwrite its instructions in place.
+ * function by its symbol, overwrite its instructions in place and shorten it.
  */
 final class ElfImage {
     private static final int SHT_SYMTAB = 2;
@@ -28,8 +28,12 @@ final class ElfImage {
         return bytes.clone();
     }
 
-    /** Where a function's code lies in the file and how long it is. */
-    record Function(String name, int fileOffset, int size) {}
+    /**
+     * Where a function's code lies in the file and how long it is.
+     *
+     * @param symbolOffset where its symbol table entry lies in the file
+     */
+    record Function(String name, int fileOffset, int size, int symbolOffset) {}
 
     Function function(String name) {
         long shoff = elf.getLong(0x28);
@@ -50,19 +54,25 @@ final class ElfImage {
                 }
                 int section = Short.toUnsignedInt(elf.getShort(s + 6));
                 int sectionOffset = (int) elf.getLong((int) (shoff + (long) section * shentsize) + 24);
-                return new Function(name, sectionOffset + (int) elf.getLong(s + 8), (int) elf.getLong(s + 16));
+                return new Function(name, sectionOffset + (int) elf.getLong(s + 8), (int) elf.getLong(s + 16), s);
             }
         }
         throw new IllegalArgumentException("no function " + name + " in the BPF object");
     }
 
-    /** Replaces a function's instructions with {@code code} of exactly the same size. */
-    void overwrite(Function function, byte[] code) {
-        if (code.length != function.size()) {
-            throw new IllegalArgumentException("code for " + function.name() + " must be " + function.size()
-                    + " bytes, not " + code.length);
+    /**
+     * Replaces a function's first instructions with {@code code} and shortens the function to it: its
+     * symbol's size becomes {@code code.length}. libbpf takes a function's extent from its symbol, so the
+     * bytes after it are neither copied into the programs that call it nor sent to the kernel; where the
+     * function starts (what calls and relocations refer to) stays the same.
+     */
+    void overwriteAndShorten(Function function, byte[] code) {
+        if (code.length > function.size() || code.length == 0 || code.length % 8 != 0) {
+            throw new IllegalArgumentException("code for " + function.name() + " must be whole instructions, at most "
+                    + function.size() + " bytes, not " + code.length);
         }
         System.arraycopy(code, 0, bytes, function.fileOffset(), code.length);
+        elf.putLong(function.symbolOffset() + 16, code.length);
     }
 
     private String string(int offset) {

@@ -105,6 +105,85 @@ class EventDecoderTest {
     }
 
     @Test
+    void fingerprintAndEncapComeFromThePacketBytes() {
+        byte[] inner = CraftedPackets.ethIpv4Tcp(0x1c46, 1000, 2000, CraftedPackets.payload(20));
+        byte[] outer = CraftedPackets.concat(CraftedPackets.ethernet(0x0800),
+                CraftedPackets.ipv4(5, 17, 16 + inner.length, 0, "192.168.0.1", "192.168.0.2"),
+                CraftedPackets.udp(1000, 4789, 8 + inner.length), CraftedPackets.vxlan(42), inner);
+        ByteBuffer raw = record(0, 0, RawEventLayout.FLAG_L2, outer);
+        Event e = decoder(0).decode(raw, 0, RawEventLayout.PKT + outer.length);
+        assertEquals(4789, e.tuple().dport());
+        assertEquals(42, e.encap().vni());
+        assertEquals(new Event.Fingerprint(0x1c46, 1000L, 2000L, 20, e.fp().payloadHash(), 20), e.fp());
+        assertNull(e.ct());
+        Event plain = decoder(0).decode(record(0, 0, RawEventLayout.FLAG_L2, inner), 0, RawEventLayout.DUMP);
+        assertEquals(e.fp(), plain.fp());
+        assertNull(plain.encap());
+    }
+
+    @Test
+    void headersRebuiltFromTheSocketGiveOnlyTheSequenceAndLength() {
+        // As bpf/include/sock.h writes them: IP id 0 and ack 0 are placeholders, not the packet's.
+        byte[] rebuilt = CraftedPackets.concat(CraftedPackets.ipv4(0, 6, 20 + 1448, 0x4000, "10.0.0.1", "10.0.0.2"),
+                CraftedPackets.tcp(40000, 80, 123456, 0, 0x18, 0));
+        Event e = decoder(0).decode(record(15, 0, RawEventLayout.FLAG_SYNTHESIZED, rebuilt), 0, RawEventLayout.DUMP);
+        assertEquals(new Event.Fingerprint(null, 123456L, null, 1448, null, 0), e.fp());
+    }
+
+    @Test
+    void noPacketBytesNoFingerprint() {
+        Event e = decoder(0).decode(record(9, 0, RawEventLayout.FLAG_NO_SKB_READ, new byte[0]), 0, RawEventLayout.DUMP);
+        assertNull(e.fp());
+        assertNull(e.encap());
+    }
+
+    /** struct event_ct as bpf/include/conntrack.h fills it: IPv4 addresses in the first 4 of 16 bytes. */
+    private static void putConntrack(ByteBuffer b, int proto, int dir, int origSport, int origDport, int replySport,
+            int replyDport) {
+        int ct = RawEventLayout.CT;
+        b.put(ct + RawEventLayout.CT_ORIG_SADDR, new byte[] {10, (byte) 231, 2, 1});
+        b.put(ct + RawEventLayout.CT_ORIG_DADDR, new byte[] {10, (byte) 231, 2, 2});
+        b.put(ct + RawEventLayout.CT_REPLY_SADDR, new byte[] {10, (byte) 231, 3, 2});
+        b.put(ct + RawEventLayout.CT_REPLY_DADDR, new byte[] {10, (byte) 231, 2, 1});
+        b.order(ByteOrder.BIG_ENDIAN); // ports as conntrack keeps them, in network order
+        b.putShort(ct + RawEventLayout.CT_ORIG_SPORT, (short) origSport);
+        b.putShort(ct + RawEventLayout.CT_ORIG_DPORT, (short) origDport);
+        b.putShort(ct + RawEventLayout.CT_REPLY_SPORT, (short) replySport);
+        b.putShort(ct + RawEventLayout.CT_REPLY_DPORT, (short) replyDport);
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(ct + RawEventLayout.CT_L3NUM, (short) 2);
+        b.put(ct + RawEventLayout.CT_PROTONUM, (byte) proto);
+        b.put(ct + RawEventLayout.CT_DIR, (byte) dir);
+    }
+
+    @Test
+    void conntrackTuplesOfANatedPacket() {
+        ByteBuffer raw = record(8, 0, RawEventLayout.FLAG_L2 | RawEventLayout.FLAG_CT, FRAME);
+        putConntrack(raw, 6, 1, 43210, 8080, 8080, 43210);
+        Event e = decoder(0).decode(raw, 0, RawEventLayout.CT + RawEventLayout.CT_SIZE);
+        assertEquals(new Event.Conntrack(Event.Conntrack.Direction.REPLY,
+                new Event.CtTuple("10.231.2.1", "10.231.2.2", 43210, 8080, "tcp"),
+                new Event.CtTuple("10.231.3.2", "10.231.2.1", 8080, 43210, "tcp")), e.ct());
+
+        putConntrack(raw, 1, 0, 0x1234, 0x0800, 0x1234, 0);
+        Event.Conntrack icmp = decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct();
+        assertEquals(new Event.CtTuple("10.231.2.1", "10.231.2.2", 0x1234, 0, "icmp"), icmp.orig(),
+                "ICMP: the echo id, and no port where conntrack keeps the type and code");
+        assertEquals(Event.Conntrack.Direction.ORIGINAL, icmp.dir());
+    }
+
+    @Test
+    void conntrackOnlyWithItsFlagAndWhole() {
+        ByteBuffer raw = record(8, 0, RawEventLayout.FLAG_L2, FRAME);
+        putConntrack(raw, 6, 0, 1, 2, 2, 1);
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct(), "no FLAG_CT: stale bytes, not a tuple");
+        raw.put(RawEventLayout.FLAGS, (byte) (RawEventLayout.FLAG_L2 | RawEventLayout.FLAG_CT));
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.CT + RawEventLayout.CT_SIZE - 1).ct(), "cut short");
+        raw.putShort(RawEventLayout.CT + RawEventLayout.CT_L3NUM, (short) 7);
+        assertNull(decoder(0).decode(raw, 0, RawEventLayout.DUMP).ct(), "not IPv4 or IPv6");
+    }
+
+    @Test
     void recordShorterThanTheLayoutIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> decoder(0).decode(ByteBuffer.allocate(64), 0, 64));

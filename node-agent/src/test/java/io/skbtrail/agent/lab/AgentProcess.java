@@ -22,6 +22,8 @@ public final class AgentProcess implements AutoCloseable {
     private final Path dir;
     private final Path output;
     private final Path stderr;
+    /** The output directory is this object's own (a temporary one): deleted on close. */
+    private boolean ownsDir;
 
     /** An agent run in this JVM (TestBackend.inProcess()). */
     private record InProcess(Thread thread, io.skbtrail.agent.cli.StopSignal stop, int[] exit) {}
@@ -34,9 +36,20 @@ public final class AgentProcess implements AutoCloseable {
         this.stderr = dir.resolve("stderr.txt");
     }
 
-    /** Starts {@code trace} with the given arguments plus JSON output to a file and a ready file. */
+    /**
+     * Starts {@code trace} with the given arguments plus JSON output to a file and a ready file, in a
+     * temporary directory that {@link #close()} deletes.
+     */
     public static AgentProcess trace(String... args) throws IOException {
-        return trace(Files.createTempDirectory("skbtrail-agent-test"), args);
+        Path dir = Files.createTempDirectory("skbtrail-agent-test");
+        try {
+            AgentProcess agent = trace(dir, args);
+            agent.ownsDir = true;
+            return agent;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(dir);
+            throw e;
+        }
     }
 
     /** As {@link #trace(String...)}, with the output in {@code dir}. */
@@ -199,6 +212,30 @@ public final class AgentProcess implements AutoCloseable {
         }
         if (inProcess != null && inProcess.thread().isAlive()) {
             inProcess.stop().request();
+        }
+        if (ownsDir) {
+            try {
+                if (process != null) {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+                if (inProcess != null) {
+                    inProcess.thread().join(10_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -37,7 +37,10 @@ public record TraceOutput(List<Event> events, List<LossRecord> losses, Optional<
                 .append(" netns=").append(e.netns()).append(" if=").append(e.iface()).append(':').append(e.ifindex())
                 .append(" mark=0x").append(Long.toHexString(e.mark()))
                 .append(" pkt=").append(e.packetId())
-                .append(" tuple=").append(e.tuple()).append('\n'));
+                .append(" tuple=").append(e.tuple())
+                .append(e.fp() != null ? " fp=" + e.fp() : "")
+                .append(e.encap() != null ? " encap=" + e.encap() : "")
+                .append(e.ct() != null ? " ct=" + e.ct() : "").append('\n'));
         return s.toString();
     }
 

@@ -26,6 +26,8 @@ final class BatchRows {
     final long session;
     final String end;
     final RowBuffer copy;
+    /** The batch's events for the live stream (the fast path's as their lines, parsed only if asked for). */
+    final StoredEvents stored;
     final Map<String, Long> dropsByReason = new TreeMap<>();
     final Map<String, Long> lost = new TreeMap<>();
     int events;
@@ -37,23 +39,24 @@ final class BatchRows {
     String summary;
     Long matched;
 
-    private BatchRows(long seq, long session, String end, int bytes) {
+    private BatchRows(long seq, long session, String end, int bytes, byte[] lines) {
         this.seq = seq;
         this.session = session;
         this.end = end;
         this.copy = new RowBuffer(bytes);
+        this.stored = new StoredEvents(lines);
     }
 
     /** Nothing to write but the batch's number: what a batch the database refused leaves. */
     static BatchRows rejected(BatchRows refused) {
-        BatchRows rows = new BatchRows(refused.seq, refused.session, refused.end, 0);
+        BatchRows rows = new BatchRows(refused.seq, refused.session, refused.end, 0, null);
         rows.lost.put("server_rejected", (long) refused.events);
         return rows;
     }
 
     /** A batch already parsed into records (text frames, tests). */
     static BatchRows of(EventBatch batch, long hostId) {
-        BatchRows rows = new BatchRows(batch.seq(), batch.session(), batch.end(), 1024);
+        BatchRows rows = new BatchRows(batch.seq(), batch.session(), batch.end(), 1024, null);
         for (WireRecord record : batch.records()) {
             rows.add(record, hostId);
         }
@@ -74,7 +77,10 @@ final class BatchRows {
             throw new IllegalArgumentException("batch: no header line");
         }
         EventBatch.Header header = EventBatch.parseHeader(new String(frame, from, eol - from, StandardCharsets.UTF_8));
-        BatchRows rows = new BatchRows(header.seq(), header.session(), header.end(), to - eol + (to - eol) / 4);
+        // The records' bytes are copied once for the live stream: the frame's buffer is the WebSocket's.
+        int base = eol + 1;
+        BatchRows rows = new BatchRows(header.seq(), header.session(), header.end(), to - eol + (to - eol) / 4,
+                Arrays.copyOfRange(frame, base, to));
         byte[] rowStart = (header.session() + "\t" + hostId).getBytes(StandardCharsets.US_ASCII);
         EventLineRow fast = new EventLineRow(rows.copy);
         IllegalArgumentException refusedValue = null;
@@ -88,6 +94,7 @@ final class BatchRows {
             if (lineEnd >= 0) {
                 count++;
                 rows.counted(fast.timeNs, fast.dropReasonFrom < 0 ? null : fast.dropReason());
+                rows.stored.addLine(start - base, lineEnd - base);
                 start = lineEnd + 1;
                 continue;
             }
@@ -131,6 +138,7 @@ final class BatchRows {
             StringBuilder row = new StringBuilder(1024);
             EventRows.append(row, session, hostId, e);
             copy.put(row.toString());
+            stored.addEvent(e);
             counted(EventRows.timeNs(e), e.dropReason());
         } else if (record instanceof LossRecord loss) {
             lost.merge(loss.hop(), loss.count(), Long::sum);

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import io.skbtrail.server.api.ApiProblem;
 
 /**
- * The query parameters of {@code GET /api/sessions/{id}/events}, checked and turned into SQL conditions.
- * {@code dropReason=*} selects every drop; {@code saddr}/{@code daddr} take an address or a CIDR prefix.
+ * The query parameters of {@code GET /api/sessions/{id}/events} (and of the downloads), checked and turned
+ * into SQL conditions: the {@link EventCriteria}, then {@code from}/{@code to} and the keyset cursor.
  */
 public final class EventFilter {
     public static final int DEFAULT_LIMIT = 100;
@@ -21,29 +21,11 @@ public final class EventFilter {
     final List<Object> arguments = new ArrayList<>();
     final int limit;
 
-    /** Raw parameters as they came; nulls are absent. */
-    public record Params(Long hostId, String func, String dropReason, String saddr, String daddr, Integer sport,
-            Integer dport, Long packet, String from, String to, String after, Integer limit) {}
+    /** The criteria, checked, and the paging parameters as they came; nulls are absent. */
+    public record Params(EventCriteria criteria, String from, String to, String after, Integer limit) {}
 
     public EventFilter(Params p) {
-        if (p.hostId() != null) {
-            add("host_id = ?", p.hostId());
-        }
-        if (p.func() != null) {
-            add("func = ?", p.func());
-        }
-        if ("*".equals(p.dropReason())) {
-            conditions.add("drop_reason is not null");
-        } else if (p.dropReason() != null) {
-            add("drop_reason = ?", p.dropReason());
-        }
-        address("saddr", p.saddr());
-        address("daddr", p.daddr());
-        port("sport", p.sport());
-        port("dport", p.dport());
-        if (p.packet() != null) {
-            add("packet_id = ?", p.packet());
-        }
+        (p.criteria() == null ? EventCriteria.NONE : p.criteria()).appendSql(conditions, arguments);
         if (p.from() != null) {
             add("time_ns >= ?", nanos("from", p.from()));
         }
@@ -66,39 +48,6 @@ public final class EventFilter {
     private void add(String condition, Object argument) {
         conditions.add(condition);
         arguments.add(argument);
-    }
-
-    private void address(String column, String value) {
-        if (value == null) {
-            return;
-        }
-        int slash = value.indexOf('/');
-        String ip = slash < 0 ? value : value.substring(0, slash);
-        try {
-            ip = EventRows.ip(ip, column);
-        } catch (IllegalArgumentException e) {
-            throw bad(column, "\"" + value + "\" is not an IP address or CIDR prefix");
-        }
-        if (slash < 0) {
-            add(column + " = ?::inet", ip);
-            return;
-        }
-        String bits = value.substring(slash + 1);
-        int max = ip.contains(":") ? 128 : 32;
-        if (!bits.matches("[0-9]{1,3}") || Integer.parseInt(bits) > max) {
-            throw bad(column, "prefix length must be 0.." + max);
-        }
-        add(column + " <<= ?::inet", ip + "/" + bits);
-    }
-
-    private void port(String column, Integer value) {
-        if (value == null) {
-            return;
-        }
-        if (value < 0 || value > 65535) {
-            throw bad(column, "must be a port number 0..65535");
-        }
-        add(column + " = ?", value);
     }
 
     private static long nanos(String name, String text) {
@@ -126,6 +75,6 @@ public final class EventFilter {
     }
 
     static ApiProblem bad(String field, String message) {
-        return ApiProblem.badRequest(field + ": " + message, List.of(new ApiProblem.FieldError(field, message)));
+        return EventCriteria.bad(field, message);
     }
 }

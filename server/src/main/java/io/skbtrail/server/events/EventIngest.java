@@ -29,10 +29,12 @@ public class EventIngest {
 
     private final DataSource dataSource;
     private final IngestStats stats;
+    private final StoredEventsListener listener;
 
-    EventIngest(DataSource dataSource, IngestStats stats) {
+    EventIngest(DataSource dataSource, IngestStats stats, StoredEventsListener listener) {
         this.dataSource = dataSource;
         this.stats = stats;
+        this.listener = listener;
     }
 
     /** A batch checked and encoded for COPY, before any database work. */
@@ -97,6 +99,9 @@ public class EventIngest {
                     stats.duplicate();
                 } else {
                     stats.stored(rows.timesNs, rows.events, System.currentTimeMillis());
+                    if (stored.events() > 0) {
+                        listener.stored(hostId, rows.session, rows.stored);
+                    }
                 }
                 return stored;
             } catch (SQLException e) {

@@ -2,11 +2,12 @@ package io.skbtrail.server.events;
 
 import io.skbtrail.protocol.Event;
 import io.skbtrail.protocol.EventJson;
-import io.skbtrail.protocol.JsonText;
 import io.skbtrail.server.agents.Clocks;
+import java.io.IOException;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,7 @@ public class EventQuery {
             }
             last[0] = rs.getLong(3);
             last[1] = rs.getLong(1);
-            json.appendTo(out, event(rs));
-            out.setLength(out.length() - 1);
-            out.append(",\"host\":");
-            JsonText.appendNullable(out, hostNames.get(rs.getLong(2)));
-            out.append(",\"session\":").append(session).append('}');
+            EventText.appendOpen(out, json, event(rs), hostNames.get(rs.getLong(2)), session).append('}');
         }, args);
         out.append("],\"next\":");
         if (count[0] > filter.limit) {
@@ -70,6 +67,57 @@ public class EventQuery {
             out.append("null");
         }
         return out.append('}').toString();
+    }
+
+    /** Receives the events of {@link #forEach}, one at a time. */
+    public interface Sink {
+        void accept(long hostId, Event event) throws IOException;
+    }
+
+    /** Rows read per query by {@link #forEach}: the connection is given back between pages. */
+    static final int STREAM_PAGE = 2_000;
+
+    /**
+     * Every event the filter selects, in time order, without holding more than one page in memory: keyset
+     * pages of {@value #STREAM_PAGE} rows on (time, id), each read in its own short query, so a slow reader
+     * holds no database connection while it writes (downloads of millions of events).
+     *
+     * @param withPacketOnly only events that carry packet bytes
+     */
+    public void forEach(long session, EventFilter filter, boolean withPacketOnly, Sink sink) throws IOException {
+        long[] last = null;
+        while (true) {
+            StringBuilder sql = new StringBuilder("select ").append(COLUMNS)
+                    .append(" from events where session_id = ?");
+            List<Object> args = new ArrayList<>();
+            args.add(session);
+            for (String condition : filter.conditions) {
+                sql.append(" and ").append(condition);
+            }
+            args.addAll(filter.arguments);
+            if (withPacketOnly) {
+                sql.append(" and packet is not null");
+            }
+            if (last != null) {
+                sql.append(" and (time_ns, id) > (?, ?)");
+                args.add(last[0]);
+                args.add(last[1]);
+            }
+            sql.append(" order by time_ns, id limit ").append(STREAM_PAGE);
+            List<long[]> keys = new ArrayList<>(STREAM_PAGE);
+            List<Event> events = new ArrayList<>(STREAM_PAGE);
+            jdbc.query(sql.toString(), rs -> {
+                keys.add(new long[] {rs.getLong(3), rs.getLong(1), rs.getLong(2)});
+                events.add(event(rs));
+            }, args.toArray());
+            for (int i = 0; i < events.size(); i++) {
+                sink.accept(keys.get(i)[2], events.get(i));
+            }
+            if (events.size() < STREAM_PAGE) {
+                return;
+            }
+            last = keys.get(keys.size() - 1);
+        }
     }
 
     private static Event event(ResultSet r) throws SQLException {

@@ -19,13 +19,24 @@ public class SessionEvents {
 
     /** The page as JSON {@code {"events":[…],"next":…}}; the session must exist (the caller checks). */
     public String page(long session, EventParams p) {
-        Map<Long, String> names = hosts.all().stream().collect(Collectors.toMap(Host::getId, Host::getName));
-        Long hostId = null;
-        if (p.host() != null) {
-            hostId = names.entrySet().stream().filter(e -> e.getValue().equals(p.host())).map(Map.Entry::getKey)
-                    .findFirst().orElseThrow(() -> EventFilter.bad("host", "unknown host \"" + p.host() + "\""));
-        }
-        return query.page(session, new EventFilter(new EventFilter.Params(hostId, p.func(), p.dropReason(), p.saddr(),
-                p.daddr(), p.sport(), p.dport(), p.packet(), p.from(), p.to(), p.after(), p.limit())), names);
+        Map<Long, String> names = hostNames();
+        return query.page(session, filter(p, names, p.limit()), names);
+    }
+
+    /** Every host's name by id. */
+    public Map<Long, String> hostNames() {
+        return hosts.all().stream().collect(Collectors.toMap(Host::getId, Host::getName));
+    }
+
+    /** The checked filter of these parameters. @throws io.skbtrail.server.api.ApiProblem 400 naming the field */
+    public EventFilter filter(EventParams p, Map<Long, String> names, Integer limit) {
+        return new EventFilter(new EventFilter.Params(criteria(p.filterValues(), names), p.from(), p.to(), p.after(),
+                limit));
+    }
+
+    /** Filter values checked against the known hosts. */
+    public static EventCriteria criteria(Map<String, String> values, Map<Long, String> names) {
+        return EventCriteria.parse(values, name -> names.entrySet().stream().filter(e -> e.getValue().equals(name))
+                .map(Map.Entry::getKey).findFirst().orElse(null));
     }
 }

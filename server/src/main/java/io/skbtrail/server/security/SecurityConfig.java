@@ -34,7 +34,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  *   <li>{@code /api/agent/link} (agents; bearer token checked by the link itself) and
  *       {@code /api/shared/**}, {@code /s/**} (share links; the token in the path is the credential) need no
  *       login and no CSRF token.</li>
- *   <li>Roles: viewer reads ({@code GET /api/**}), operator starts/stops/shares sessions, admin manages agent
+ *   <li>Roles: viewer reads ({@code GET /api/**}) and checks filters ({@code POST /api/filters/check}), operator
+ *       starts/stops/shares sessions (and gets the filter builder page, {@code /sessions/new}), admin manages agent
  *       tokens, users, retention, deletes sessions and reads the audit log. Any other non-GET /api request
  *       is admin-only until it gets a rule here.</li>
  *   <li>A browser session ends as soon as its user is deleted, disabled or changes role
@@ -47,6 +48,14 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 public class SecurityConfig {
     private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
 
+    /**
+     * The dashboard runs only its own scripts (no inline script, no eval) and talks only to this server: even
+     * a host-provided string that slipped into the page as markup could not run.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'";
+
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, UserAccounts users) throws Exception {
         RequestMatcher api = PATHS.matcher("/api/**");
@@ -57,11 +66,14 @@ public class SecurityConfig {
 
         http.authorizeHttpRequests(auth -> auth
                 .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.FORWARD).permitAll()
-                .requestMatchers("/login", "/css/**", "/js/**", "/images/**", "/favicon.ico").permitAll()
+                .requestMatchers("/login", "/assets/**", "/css/**", "/js/**", "/images/**", "/webjars/**", "/favicon.ico")
+                        .permitAll()
                 .requestMatchers("/api/agent/link", "/api/shared/**", "/s/**").permitAll()
                 .requestMatchers(HttpMethod.POST, "/api/sessions", "/api/sessions/*/stop", "/api/sessions/*/share")
                         .hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.DELETE, "/api/share/*").hasRole(Role.OPERATOR.name())
+                .requestMatchers(HttpMethod.POST, "/api/filters/check").hasRole(Role.VIEWER.name())
+                .requestMatchers("/sessions/new").hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.DELETE, "/api/sessions/*").hasRole(Role.ADMIN.name())
                 .requestMatchers("/api/agent-tokens/**", "/api/users/**", "/api/retention/**", "/api/audit/**")
                         .hasRole(Role.ADMIN.name())
@@ -79,6 +91,7 @@ public class SecurityConfig {
         HttpSessionRequestCache pagesOnly = new HttpSessionRequestCache();
         pagesOnly.setRequestMatcher(new NegatedRequestMatcher(api));
         http.requestCache(cache -> cache.requestCache(pagesOnly));
+        http.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)));
         http.formLogin(form -> form.loginPage("/login").permitAll());
         http.logout(logout -> logout.logoutSuccessUrl("/login?logout"));
         http.httpBasic(basic -> basic.realmName(ApiAuthenticationEntryPoint.REALM).authenticationEntryPoint(apiEntryPoint));

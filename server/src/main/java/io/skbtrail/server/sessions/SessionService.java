@@ -1,7 +1,5 @@
 package io.skbtrail.server.sessions;
 
-import io.skbtrail.filter.FilterException;
-import io.skbtrail.filter.PcapFilterCompiler;
 import io.skbtrail.protocol.SessionOptions;
 import io.skbtrail.server.agents.AgentRegistry;
 import io.skbtrail.server.agents.Host;
@@ -23,7 +21,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class SessionService {
     private static final int MAX_DURATION_SECONDS = 7 * 24 * 3600;
-    private static final int MAX_FILTER_LENGTH = 4096;
 
     private final SessionRepository sessions;
     private final SessionHosts sessionHosts;
@@ -52,15 +49,10 @@ public class SessionService {
     /** Validates, stores and arms a session. @return its id */
     public long create(SessionRequest request, String user) {
         FieldProblems problems = new FieldProblems();
-        String filter = request.filter() == null ? "" : request.filter().trim();
-        if (filter.length() > MAX_FILTER_LENGTH) {
-            problems.add("filter", "longer than " + MAX_FILTER_LENGTH + " characters");
-        } else {
-            try {
-                PcapFilterCompiler.compile(filter);
-            } catch (FilterException e) {
-                problems.add("filter", e.getMessage());
-            }
+        String filter = SessionFilters.normalise(request.filter());
+        String filterProblem = SessionFilters.problem(filter);
+        if (filterProblem != null) {
+            problems.add("filter", filterProblem);
         }
         if (request.durationSeconds() != null
                 && (request.durationSeconds() < 1 || request.durationSeconds() > MAX_DURATION_SECONDS)) {

@@ -180,6 +180,7 @@ class AgentLinkProtocolTest extends AgentLinkTestBase {
             assertThat(agent.hasReceived(ServerFrame.Arm.class)).as("no re-arm needed").isFalse();
         }
         awaitOffline(name);
+        eventually("the session's host offline", () -> hostState(session).equals("offline"));
 
         // a new process: nothing of the old one is acknowledged, it is armed again and the loss shows as a gap
         String restarted = UUID.randomUUID().toString();

@@ -100,14 +100,18 @@ class EventLineRowDifferentialTest {
     void encodedEventsTheDatabaseTakesGoTheFastPathWithTheSameRow() {
         Random random = new Random(SEED);
         int accepted = 0;
+        int withFingerprint = 0;
         for (int i = 0; i < 4000; i++) {
             String line = json.toJson(randomEvent(random, true));
             boolean fast = assertAgrees(line);
-            // Only lines with escapes are left to the strict path.
-            assertTrue(fast || line.contains("\\"), () -> "fell back on a plain line: " + line);
+            // Only lines with escapes, or with an encapsulation or conntrack (rare), are left to the strict path.
+            boolean rare = !line.endsWith(",\"encap\":null,\"ct\":null}");
+            assertTrue(fast || line.contains("\\") || rare, () -> "fell back on a plain line: " + line);
             accepted += fast ? 1 : 0;
+            withFingerprint += fast && !line.contains("\"fp\":null") ? 1 : 0;
         }
-        assertTrue(accepted > 2000, "fast path taken by " + accepted + " of 4000");
+        assertTrue(accepted > 1500, "fast path taken by " + accepted + " of 4000");
+        assertTrue(withFingerprint > 1000, "fast path taken by " + withFingerprint + " lines with a fingerprint");
     }
 
     @Test
@@ -178,6 +182,35 @@ class EventLineRowDifferentialTest {
             assertAgrees(line.replace(r[0], r[1]));
         }
         assertTrue(assertAgrees(line + "\r"), "a \\r before the line's end");
+        assertTrue(assertAgrees(line.replace(",\"fp\":null,\"encap\":null,\"ct\":null}", "}")),
+                "an older agent's line, without fp, encap and ct");
+        String withFp = json.toJson(base().fp(new Event.Fingerprint(7238, 1581918993L, 0L, 31, "187aba96032e0996", 31))
+                .build());
+        assertTrue(assertAgrees(withFp), "a fingerprint");
+        String[][] fpReplacements = {
+            {"\"ip_id\":7238", "\"ip_id\":65535"}, {"\"ip_id\":7238", "\"ip_id\":65536"},
+            {"\"ip_id\":7238", "\"ip_id\":null"}, {"\"ip_id\":7238", "\"ip_id\":-1"},
+            {"\"ip_id\":7238", "\"ip_id\":07238"}, {"\"tcp_seq\":1581918993", "\"tcp_seq\":4294967295"},
+            {"\"tcp_seq\":1581918993", "\"tcp_seq\":4294967296"}, {"\"tcp_ack\":0", "\"tcp_ack\":null"},
+            {"\"tcp_ack\":0", "\"tcp_ack\":00"}, {"\"payload_len\":31", "\"payload_len\":2147483648"},
+            {"\"payload_len\":31", "\"payload_len\":null"}, {"\"payload_len\":31", "\"payload_len\":\"31\""},
+            {"\"187aba96032e0996\"", "\"187ABA96032E0996\""}, {"\"187aba96032e0996\"", "\"187aba96032e099\""},
+            {"\"187aba96032e0996\"", "\"187aba96032e09961\""}, {"\"187aba96032e0996\"", "\"187aba96032e099g\""},
+            {"\"187aba96032e0996\"", "\"\\u003187aba96032e0996\""}, {"\"187aba96032e0996\"", "null"},
+            {"\"187aba96032e0996\",\"payload_hashed\":31", "null,\"payload_hashed\":0"},
+            {"\"payload_hashed\":31", "\"payload_hashed\":32"}, {"\"payload_hashed\":31", "\"payload_hashed\":33"},
+            {"\"payload_hashed\":31", "\"payload_hashed\":0"}, {"\"payload_hashed\":31}", "\"payload_hashed\":31,\"x\":1}"},
+            {"\"fp\":{", "\"fp\":{\"x\":1,"}, {",\"encap\":null", ""}, {",\"ct\":null", ""},
+            {"\"encap\":null", "\"encap\":{}"}, {"\"ct\":null", "\"ct\":7"},
+            {"\"encap\":null", "\"encap\":{\"type\":\"vxlan\",\"vni\":42,\"tuple\":null,\"icmp\":null}"},
+            {"\"ct\":null", "\"ct\":{\"dir\":\"reply\",\"orig\":{\"saddr\":\"1.2.3.4\",\"daddr\":\"5.6.7.8\",\"sport\":1,"
+                    + "\"dport\":2,\"proto\":\"tcp\"},\"reply\":{\"saddr\":\"5.6.7.8\",\"daddr\":\"1.2.3.4\",\"sport\":2,"
+                    + "\"dport\":1,\"proto\":\"tcp\"}}"},
+        };
+        for (String[] r : fpReplacements) {
+            assertTrue(withFp.contains(r[0]), r[0]);
+            assertAgrees(withFp.replace(r[0], r[1]));
+        }
         assertAgrees(line + " x");
         assertAgrees(line + "}");
         assertAgrees(" " + line);
@@ -207,7 +240,7 @@ class EventLineRowDifferentialTest {
                 accepted++;
             }
         }
-        assertTrue(accepted > 300, "mutations hardly ever kept a valid line: " + accepted);
+        assertTrue(accepted > 150, "mutations hardly ever kept a valid line: " + accepted);
     }
 
     @Test
@@ -272,6 +305,11 @@ class EventLineRowDifferentialTest {
         assertEquals(expected.lost, actual.lost);
         assertEquals(expected.summary, actual.summary);
         assertEquals(expected.matched, actual.matched);
+        // What the live stream gets: the same events, whether read by the strict path or kept as lines.
+        assertEquals(expected.stored.count(), actual.stored.count(), frame);
+        for (int i = 0; i < expected.stored.count(); i++) {
+            assertEquals(expected.stored.event(i), actual.stored.event(i), frame);
+        }
     }
 
     @Test
@@ -370,6 +408,22 @@ class EventLineRowDifferentialTest {
             b.icmp(new Event.Icmp((int) number(random, 0xff), (int) number(random, 0xff), (int) number(random, 0xffff),
                     (int) number(random, 0xffff)));
         }
+        if (random.nextInt(5) > 0) {
+            b.fp(fingerprint(random, valid));
+        }
+        if (random.nextInt(10) == 0) {
+            b.encap(new Event.Encap(Event.Encap.VXLAN, number(random, 0xff_ffff), random.nextBoolean() ? null
+                    : new Event.Tuple(ip(random, true), ip(random, true), (int) number(random, 0xffff),
+                            (int) number(random, 0xffff), "tcp", "SYN"),
+                    random.nextBoolean() ? null : new Event.Icmp(8, 0, 1, 2)));
+        }
+        if (random.nextInt(10) == 0) {
+            Event.CtTuple orig = new Event.CtTuple(ip(random, true), ip(random, true), (int) number(random, 0xffff),
+                    (int) number(random, 0xffff), "udp");
+            Event.CtTuple reply = new Event.CtTuple(orig.daddr(), orig.saddr(), orig.dport(), orig.sport(), "udp");
+            b.ct(new Event.Conntrack(random.nextBoolean() ? Event.Conntrack.Direction.ORIGINAL
+                    : Event.Conntrack.Direction.REPLY, orig, reply));
+        }
         if (random.nextInt(3) == 0) {
             List<String> stack = new ArrayList<>();
             for (int i = random.nextInt(8); i > 0; i--) {
@@ -378,6 +432,35 @@ class EventLineRowDifferentialTest {
             b.stack(stack);
         }
         return b.build();
+    }
+
+    /** A packet fingerprint; with {@code valid} false, now and then one the strict parser refuses. */
+    private static Event.Fingerprint fingerprint(Random random, boolean valid) {
+        Integer ipId = random.nextInt(4) == 0 ? null : (int) number(random, 0xffff);
+        Long tcpSeq = random.nextInt(3) == 0 ? null : number(random, 0xffff_ffffL);
+        Long tcpAck = tcpSeq == null ? null : number(random, 0xffff_ffffL);
+        Integer payloadLen = random.nextInt(4) == 0 ? null : (int) number(random, Integer.MAX_VALUE);
+        String hash = null;
+        int hashed = 0;
+        if (random.nextBoolean()) {
+            hash = Event.Fingerprint.hashText(random.nextLong());
+            hashed = 1 + random.nextInt(Event.Fingerprint.MAX_HASHED);
+        }
+        if (!valid && random.nextInt(4) == 0) {
+            switch (random.nextInt(4)) {
+                case 0 -> hashed = hash == null ? 5 : 0;
+                case 1 -> hashed = Event.Fingerprint.MAX_HASHED + 1;
+                case 2 -> {
+                    hash = "ABCDEF0123456789";
+                    hashed = 3;
+                }
+                default -> {
+                    hash = "0123";
+                    hashed = 3;
+                }
+            }
+        }
+        return new Event.Fingerprint(ipId, tcpSeq, tcpAck, payloadLen, hash, hashed);
     }
 
     private static String hex(Random random) {

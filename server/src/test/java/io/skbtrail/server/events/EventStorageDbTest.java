@@ -127,7 +127,8 @@ class EventStorageDbTest extends ServerIntegrationTest {
     }
 
     private static EventFilter filter(String dropReason, String saddr, String after, int limit) {
-        return new EventFilter(new EventFilter.Params(null, null, dropReason, saddr, null, null, null, null, null, null,
-                after, limit));
+        EventCriteria criteria = EventCriteria.parse(EventCriteria.raw(null, null, dropReason, saddr, null, null, null,
+                null), name -> null);
+        return new EventFilter(new EventFilter.Params(criteria, null, null, after, limit));
     }
 }

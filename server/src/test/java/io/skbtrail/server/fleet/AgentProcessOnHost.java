@@ -82,7 +82,7 @@ final class AgentProcessOnHost implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** Stops the agent and removes its log (a failing test has shown it by then). */
+    /** Stops the process and deletes its log. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -95,7 +95,7 @@ final class AgentProcessOnHost implements AutoCloseable {
         try {
             Files.deleteIfExists(log);
         } catch (IOException e) {
-            // a log left in the temporary directory
+            // a log left in the temporary directory is all that happens
         }
     }
 }

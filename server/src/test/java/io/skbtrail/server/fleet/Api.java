@@ -12,31 +12,31 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The REST API as a script uses it: HTTP Basic, JSON in and out. */
-final class Api {
+public final class Api {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    record Response(int status, JsonNode body, String text) {}
+    public record Response(int status, JsonNode body, String text) {}
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final String authorization;
 
-    Api(String base, String user, String password) {
+    public Api(String base, String user, String password) {
         this.base = base;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    Response get(String path) throws IOException, InterruptedException {
+    public Response get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
-    Response post(String path, String json) throws IOException, InterruptedException {
+    public Response post(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response delete(String path) throws IOException, InterruptedException {
+    public Response delete(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 

@@ -16,21 +16,21 @@ import tools.jackson.databind.JsonNode;
  * {@code h1 (10.231.41.1) — h2 (forwards) — h3 (10.231.42.2, drops UDP to port 9999 with iptables)}.
  * They share this machine's kernel, so nothing here relies on what only one real host would have.
  */
-final class Fleet implements AutoCloseable {
-    static final String H3_ADDRESS = "10.231.42.2";
-    static final int DROPPED_PORT = 9999;
+public final class Fleet implements AutoCloseable {
+    public static final String H3_ADDRESS = "10.231.42.2";
+    public static final int DROPPED_PORT = 9999;
 
     final NetnsLab lab = new NetnsLab();
-    final ServerProcess server;
-    final Api admin;
-    final String run = UUID.randomUUID().toString().substring(0, 8);
+    public final ServerProcess server;
+    public final Api admin;
+    public final String run = UUID.randomUUID().toString().substring(0, 8);
     final Map<String, String> netns = new LinkedHashMap<>();
     final Map<String, AgentProcessOnHost> agents = new LinkedHashMap<>();
-    final String token;
+    public final String token;
     private final boolean ownsServer;
 
     /** Starts a server of its own and makes a fleet token. */
-    Fleet() throws IOException, InterruptedException {
+    public Fleet() throws IOException, InterruptedException {
         this(startServer(), null, null);
     }
 
@@ -69,15 +69,16 @@ final class Fleet implements AutoCloseable {
         return created.body().get("token").asString();
     }
 
-    String hostName(String role) {
+    public String hostName(String role) {
         return "fleet-" + run + "-" + role;
     }
 
+    /** Starts the agent of this host; one it replaces (killed by a test) is closed, its log deleted. */
     void startAgent(String role) throws IOException, InterruptedException {
         AgentProcessOnHost replaced = agents.put(role, AgentProcessOnHost.start(server.url(), token, hostName(role),
                 netns.get(role), "run=" + run, "role=" + role));
         if (replaced != null) {
-            replaced.close(); // one killed before: gone already, its log goes
+            replaced.close();
         }
     }
 
@@ -97,7 +98,7 @@ final class Fleet implements AutoCloseable {
     }
 
     /** Sends {@code count} UDP datagrams from h1 to h3's dropped port, one per second / 20. */
-    void sendDropped(int count) {
+    public void sendDropped(int count) {
         NetnsLab.exec(netns.get("h1"), "for i in $(seq " + count + "); do echo probe > /dev/udp/" + H3_ADDRESS + "/"
                 + DROPPED_PORT + "; sleep 0.05; done");
     }
@@ -111,11 +112,11 @@ final class Fleet implements AutoCloseable {
         return r.body().get("id").asLong();
     }
 
-    JsonNode session(long id) throws IOException, InterruptedException {
+    public JsonNode session(long id) throws IOException, InterruptedException {
         return admin.get("/api/sessions/" + id).body();
     }
 
-    String hostState(long session, String role) throws IOException, InterruptedException {
+    public String hostState(long session, String role) throws IOException, InterruptedException {
         for (JsonNode h : session(session).get("hosts")) {
             if (h.get("host").asString().equals(hostName(role))) {
                 return h.get("state").asString();
@@ -124,7 +125,7 @@ final class Fleet implements AutoCloseable {
         return null;
     }
 
-    void awaitTracing(long session, List<String> roles) throws IOException, InterruptedException {
+    public void awaitTracing(long session, List<String> roles) throws IOException, InterruptedException {
         await("session " + session + " tracing on " + roles, Duration.ofSeconds(60), () -> {
             for (String role : roles) {
                 if (!"tracing".equals(hostState(session, role))) {
@@ -136,7 +137,7 @@ final class Fleet implements AutoCloseable {
     }
 
     /** Every stored event of the session on one host, through the paged API. */
-    List<JsonNode> events(long session, String role, String query) throws IOException, InterruptedException {
+    public List<JsonNode> events(long session, String role, String query) throws IOException, InterruptedException {
         List<JsonNode> all = new ArrayList<>();
         String after = null;
         do {
@@ -167,11 +168,11 @@ final class Fleet implements AutoCloseable {
         throw new AssertionError("no host " + hostName + " in " + summary);
     }
 
-    interface Check {
+    public interface Check {
         boolean ok() throws IOException, InterruptedException;
     }
 
-    void await(String what, Duration timeout, Check check) throws IOException, InterruptedException {
+    public void await(String what, Duration timeout, Check check) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!check.ok()) {
             if (System.nanoTime() > deadline) {

@@ -27,19 +27,27 @@ final class Recording {
         Instant start = Instant.now();
         List<Event> events = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            long packet = i / FUNCS.length;
-            boolean drop = packet % 20 == 19 && i % FUNCS.length == FUNCS.length - 1;
-            events.add(Event.builder().time(start.plusNanos(i * 2_000L)).ktimeNs(1_000_000_000L + i * 2_000L)
-                    .bootId(boot).seq(i + 1).cpu(i % 2).process("iperf3").pid(4242)
-                    .skb("0xffff8b7d" + String.format("%08x", (int) (packet * 256)))
-                    .packetId(packet + 1).probeType(Event.ProbeType.TRACEPOINT)
-                    .func(drop ? "skb:kfree_skb" : FUNCS[i % FUNCS.length]).location(drop ? "nf_hook_slow" : null)
-                    .dropReason(drop ? "NETFILTER_DROP" : null).netns(4026531840L).mark(0).ifindex(2)
-                    .iface("eth0").proto(2048).mtu(1500).len(1448)
-                    .tuple("10.0." + (packet % 200) + ".1", 40000 + (int) (packet % 20000), "10.1.0.2", 5201, "tcp")
-                    .build());
+            events.add(event(i, boot, start.plusNanos(i * 2_000L), 1_000_000_000L + i * 2_000L, "iperf3"));
         }
         return events;
+    }
+
+    /**
+     * The {@code i}-th event of such a trace (0-based): probe point {@code i % 6} of packet {@code i / 6 + 1}, the
+     * last probe point of every twentieth packet a {@code NETFILTER_DROP}.
+     */
+    static Event event(long i, String boot, Instant time, long ktimeNs, String process) {
+        long packet = i / FUNCS.length;
+        boolean drop = packet % 20 == 19 && i % FUNCS.length == FUNCS.length - 1;
+        return Event.builder().time(time).ktimeNs(ktimeNs)
+                .bootId(boot).seq(i + 1).cpu((int) (i % 2)).process(process).pid(4242)
+                .skb("0xffff8b7d" + String.format("%08x", (int) (packet * 256)))
+                .packetId(packet + 1).probeType(Event.ProbeType.TRACEPOINT)
+                .func(drop ? "skb:kfree_skb" : FUNCS[(int) (i % FUNCS.length)]).location(drop ? "nf_hook_slow" : null)
+                .dropReason(drop ? "NETFILTER_DROP" : null).netns(4026531840L).mark(0).ifindex(2)
+                .iface("eth0").proto(2048).mtu(1500).len(1448)
+                .tuple("10.0." + (packet % 200) + ".1", 40000 + (int) (packet % 20000), "10.1.0.2", 5201, "tcp")
+                .build();
     }
 
     static Path write(List<Event> events) throws IOException {

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +38,18 @@ public final class ServerBench {
         int latencySeconds = intArg(args, "--latency-seconds", 20);
         int latencyRate = intArg(args, "--latency-rate", 2000);
         int armRuns = intArg(args, "--arm-runs", 10);
+        int viewers = intArg(args, "--live-viewers", 0);
+        Set<String> parts = new LinkedHashSet<>(partsArg(args));
+        // The older way to leave parts out, still understood: --arm-runs 0, --latency-seconds 0, --rounds 0.
+        if (armRuns <= 0) {
+            parts.remove("arming");
+        }
+        if (latencySeconds <= 0) {
+            parts.remove("latency");
+        }
+        if (rounds <= 0) {
+            parts.remove("ingest");
+        }
         try (ServerProcess server = new ServerProcess()) {
             server.start();
             Api admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
@@ -46,24 +60,24 @@ public final class ServerBench {
             }
             String jdbc = m.group(1);
             // The fleet first: ingest leaves PostgreSQL busy (checkpoints, autovacuum) for a while.
-            if (armRuns > 0 || latencySeconds > 0) {
+            if (parts.contains("arming") || parts.contains("latency")) {
                 try (Fleet3 fleet = new Fleet3(server, admin, token)) {
-                    if (armRuns > 0) {
+                    if (parts.contains("arming")) {
                         arming(fleet, armRuns);
                     }
-                    if (latencySeconds > 0) {
+                    if (parts.contains("latency")) {
                         latency(fleet, latencySeconds, latencyRate);
                     }
                 }
             }
-            if (rounds > 0) {
-                ingest(server, admin, token, jdbc, agents, perAgent, rounds, warmups);
+            if (parts.contains("ingest")) {
+                ingest(server, admin, token, jdbc, agents, perAgent, rounds, warmups, viewers);
             }
         }
     }
 
     private static void ingest(ServerProcess server, Api admin, String token, String jdbc, int agents, int perAgent,
-            int rounds, int warmups) throws Exception {
+            int rounds, int warmups, int viewers) throws Exception {
         List<Event> events = Recording.generate(perAgent);
         Path file = Recording.write(events);
         // The agents live through all rounds, as agents do: a replay agent replays the recording into every
@@ -77,10 +91,10 @@ public final class ServerBench {
             }
             awaitOnline(admin, label, agents);
             for (int i = 0; i < warmups; i++) {
-                throughLink(server, admin, replays, label, agents, perAgent);
+                throughLink(server, admin, replays, label, agents, perAgent, viewers);
             }
             System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped"
-                    + " schema and indexes%n%n", agents, perAgent);
+                    + " schema and indexes, %d live viewer(s) of every event%n%n", agents, perAgent, viewers);
             System.out.println("| round | raw COPY (events/s): before / after | through the agent link (events/s)"
                     + " | share of raw | share by CPU | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents"
                     + " | others' CPU (raw / link) |");
@@ -89,7 +103,7 @@ public final class ServerBench {
                 // Raw COPY just before and just after the ingest, compared with their mean: a drift in the
                 // machine's other load then does not favour one side.
                 Phase before = rawCopy(server, jdbc, events, agents, round + "a");
-                Phase link = throughLink(server, admin, replays, label, agents, perAgent);
+                Phase link = throughLink(server, admin, replays, label, agents, perAgent, viewers);
                 Phase after = rawCopy(server, jdbc, events, agents, round + "b");
                 Phase raw = Phase.mean(before, after);
                 double total = (double) agents * perAgent;
@@ -154,7 +168,7 @@ public final class ServerBench {
 
     /** The replay agents into one new session, from its creation to the last event counted, then stopped. */
     private static Phase throughLink(ServerProcess server, Api admin, List<AgentProcessOnHost> replays, String label,
-            int agents, int perAgent) throws Exception {
+            int agents, int perAgent, int viewers) throws Exception {
         double pg0 = CpuTime.ofPostgres(server.dataDir());
         double server0 = CpuTime.of(server.pid());
         double agents0 = 0;
@@ -165,6 +179,10 @@ public final class ServerBench {
         Instant start = Instant.now();
         long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
         long total = (long) agents * perAgent;
+        List<BenchViewer> watching = new ArrayList<>();
+        for (int v = 0; v < viewers; v++) {
+            watching.add(new BenchViewer(server.url(), "admin", ServerProcess.ADMIN_PASSWORD, session));
+        }
         long stored;
         while ((stored = admin.get("/api/sessions/" + session).body().get("events").asLong()) < total) {
             if (Duration.between(start, Instant.now()).toSeconds() > 600) {
@@ -181,6 +199,12 @@ public final class ServerBench {
         // The benchmark's own status polling counts as load from elsewhere: it is small and not ingest's.
         Phase phase = new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0,
                 CpuTime.of(server.pid()) - server0, agentsCpu, CpuTime.machine() - machine0);
+        for (BenchViewer v : watching) {
+            boolean all = v.awaitAll(total, 60);
+            System.out.printf(Locale.ROOT, "live viewer: %,d events received, %,d dropped%s%n", v.received(),
+                    v.dropped(), all ? "" : " (not all accounted for after 60 s)");
+            v.close();
+        }
         admin.post("/api/sessions/" + session + "/stop", "");
         while (!admin.get("/api/sessions/" + session).body().get("state").asString().equals("stopped")) {
             if (Duration.between(start, Instant.now()).toSeconds() > 660) {
@@ -210,26 +234,55 @@ public final class ServerBench {
         }
     }
 
-    /** Sessions on the three namespace hosts: from the POST to the last host's "armed", by the server's clock. */
+    /**
+     * Sessions on the three namespace hosts: from the session's creation to the last host's "armed", by the
+     * server's clock; per host, the same to its own "armed", and the agent's own arming time (from its log).
+     */
     private static void arming(Fleet3 fleet, int runs) throws Exception {
         List<Double> millis = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        String loadBefore = loadAverage();
         for (int i = 0; i < runs; i++) {
             long session = fleet.fleet.startSession("");
             fleet.fleet.awaitTracing(session, List.of("h1", "h2", "h3"));
             JsonNode detail = fleet.fleet.session(session);
             Instant created = Instant.parse(detail.get("createdAt").asString());
             Instant last = created;
-            for (JsonNode h : detail.get("hosts")) {
-                Instant armed = Instant.parse(h.get("armedAt").asString());
-                last = armed.isAfter(last) ? armed : last;
+            StringBuilder hosts = new StringBuilder();
+            for (String role : List.of("h1", "h2", "h3")) {
+                for (JsonNode h : detail.get("hosts")) {
+                    if (!h.get("host").asString().equals(fleet.fleet.hostName(role))) {
+                        continue;
+                    }
+                    Instant armed = Instant.parse(h.get("armedAt").asString());
+                    last = armed.isAfter(last) ? armed : last;
+                    Matcher m = Pattern.compile("session " + session + ": armed .* in (\\d+) ms \\(CPU (\\d+) ms\\)")
+                            .matcher(fleet.fleet.agents.get(role).log());
+                    hosts.append(String.format(Locale.ROOT, " %.0f (%s) |", Duration.between(created, armed).toNanos() / 1e6,
+                            m.find() ? m.group(1) + ", CPU " + m.group(2) : "?"));
+                }
             }
-            millis.add(Duration.between(created, last).toNanos() / 1e6);
+            double total = Duration.between(created, last).toNanos() / 1e6;
+            millis.add(total);
+            rows.add(String.format(Locale.ROOT, "| %d | %.0f |%s", i + 1, total, hosts));
             fleet.fleet.stopAndAwait(session);
         }
-        millis.sort(Double::compare);
+        String loadAfter = loadAverage();
+        List<Double> sorted = new ArrayList<>(millis);
+        sorted.sort(Double::compare);
         System.out.printf(Locale.ROOT, "%n### Start → all 3 agents armed (tracepoint backend), %d sessions%n%n", runs);
-        System.out.printf(Locale.ROOT, "| median | max |%n|---|---|%n| %.0f ms | %.0f ms |%n",
-                millis.get(millis.size() / 2), millis.get(millis.size() - 1));
+        System.out.printf(Locale.ROOT, "Load average (1, 5, 15 min) before: %s; after: %s%n%n", loadBefore, loadAfter);
+        System.out.println("| session | all 3 armed (ms) | h1: armed (agent's own arming, its CPU) | h2 | h3 |");
+        System.out.println("|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "%n| median | max |%n|---|---|%n| %.0f ms | %.0f ms |%n",
+                sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+    }
+
+    /** The machine's load average, as /proc/loadavg gives it (1, 5, 15 minutes). */
+    private static String loadAverage() throws java.io.IOException {
+        String[] fields = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return fields[0] + ", " + fields[1] + ", " + fields[2];
     }
 
     /** Real traffic through the three hosts, traced by the three agents; the server's latency histogram. */
@@ -250,6 +303,21 @@ public final class ServerBench {
         System.out.printf(Locale.ROOT, "| %,d | ≤ %d ms | ≤ %d ms | ≤ %d ms | ≤ %d ms |%n", stats.get("events").asLong(),
                 stats.get("latencyP50Ms").asLong(), stats.get("latencyP90Ms").asLong(),
                 stats.get("latencyP99Ms").asLong(), stats.get("latencyMaxMs").asLong());
+    }
+
+    /** {@code --only arming,latency,ingest} (any of them; default all). */
+    private static Set<String> partsArg(String[] args) {
+        Set<String> all = Set.of("arming", "latency", "ingest");
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--only")) {
+                Set<String> parts = new LinkedHashSet<>(List.of(args[i + 1].split(",")));
+                if (parts.isEmpty() || !all.containsAll(parts)) {
+                    throw new IllegalArgumentException("--only takes arming, latency and/or ingest, not " + args[i + 1]);
+                }
+                return parts;
+            }
+        }
+        return all;
     }
 
     private static int intArg(String[] args, String name, int fallback) {

@@ -13,31 +13,27 @@ import java.util.concurrent.TimeUnit;
  * A real skbtrail server in its own JVM (this test's classpath) with the embedded PostgreSQL in its own
  * data directory; it can be killed hard and started again on the same port and data.
  */
-final class ServerProcess implements AutoCloseable {
-    static final String ADMIN_PASSWORD = "fleet-test-admin";
+public final class ServerProcess implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "fleet-test-admin";
 
     private final Path dataDir;
     private final int port;
     private Process process;
     private int starts;
 
-    ServerProcess() throws IOException {
+    public ServerProcess() throws IOException {
         this.dataDir = Files.createTempDirectory("skbtrail-fleet-server");
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
     }
 
-    long pid() {
-        return process.pid();
-    }
-
-    Path dataDir() {
-        return dataDir;
-    }
-
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** The server's log of its current (or last) start; kept in the data directory, gone after close(). */
@@ -45,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
         return dataDir.resolve("server-" + starts + ".log");
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         starts++;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-XX:+UseParallelGC"));
@@ -71,13 +67,23 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Where the server keeps its data (its embedded PostgreSQL's data directory is inside). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The server JVM's process id (its embedded PostgreSQL runs as its descendants). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hooks, the embedded PostgreSQL is left running as after a crash. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    String logText() throws IOException {
+    public String logText() throws IOException {
         return Files.readString(log());
     }
 

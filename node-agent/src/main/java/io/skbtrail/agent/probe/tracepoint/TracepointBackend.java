@@ -12,8 +12,11 @@ import io.skbtrail.agent.probe.ProbeOptions;
 import io.skbtrail.agent.probe.ProbeLoader;
 import io.skbtrail.protocol.Event;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -41,8 +44,15 @@ public final class TracepointBackend {
         }
     };
 
+    /** Selections made, by kernel BTF: the same for every session (~5 ms of BTF lookups each time otherwise). */
+    private static final Map<KernelBtf, Selection> SELECTIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** Which tracepoint programs this kernel can run, and why the others cannot. */
     public static Selection select(KernelBtf btf) {
+        return SELECTIONS.computeIfAbsent(btf, TracepointBackend::selectNow);
+    }
+
+    private static Selection selectNow(KernelBtf btf) {
         List<TracepointCatalog.Tracepoint> usable = new ArrayList<>();
         List<ArmedProbes.Disabled> disabled = new ArrayList<>();
         for (TracepointCatalog.Tracepoint tp : TracepointCatalog.ALL) {
@@ -60,7 +70,12 @@ public final class TracepointBackend {
     }
 
     /** The programs to load and the probe points left out. */
-    public record Selection(List<TracepointCatalog.Tracepoint> usable, List<ArmedProbes.Disabled> disabled) {}
+    public record Selection(List<TracepointCatalog.Tracepoint> usable, List<ArmedProbes.Disabled> disabled) {
+        public Selection {
+            usable = List.copyOf(usable);
+            disabled = List.copyOf(disabled);
+        }
+    }
 
     /**
      * Loads, attaches and returns the probes, idle until {@link ArmedProbes#enable()}.
@@ -96,6 +111,20 @@ public final class TracepointBackend {
                 }, selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE, options.bpfPrograms(),
                 program -> program.startsWith("tp_"));
         return ProbeLoader.load(request, options, progress, cancelled);
+    }
+
+    /**
+     * Loads the programs as a session would, attaches none of them, and unloads them. An agent does this
+     * once when it starts, so that its first session does not also pay for first use: class loading and
+     * compilation in the JVM, libbpf's probing of the kernel's features.
+     */
+    public static void warmUp(KernelBtf btf, ProbeOptions options) {
+        Selection selection = select(btf);
+        List<String> programs = selection.usable().stream().map(TracepointCatalog.Tracepoint::program).toList();
+        ProbeLoader.Request request = new ProbeLoader.Request(NAME, BpfObjects.read(OBJECT), programs,
+                (object, links, p, c) -> List.of(), selection.disabled(), PROBE_POINTS, ProbeLoader.DropFunctions.NONE,
+                null, program -> program.startsWith("tp_"));
+        ProbeLoader.load(request, options, message -> { }, () -> false).close();
     }
 
     /** Attaches the programs of these tracepoints; returns their names. */
