@@ -80,6 +80,32 @@ public final class Http {
         return send("GET", path, null, null);
     }
 
+    /** A binary answer (a pcap-ng download). */
+    public record Bytes(int status, HttpHeaders headers, byte[] body) {}
+
+    public Bytes getBytes(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (basic != null) {
+            request.header("Authorization", basic);
+        }
+        extraHeaders.forEach(request::header);
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Bytes(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Parses JSON text (one NDJSON line, say). */
+    public static JsonNode json(String text) {
+        return JSON.readTree(text);
+    }
+
     public Response post(String path, String json) {
         return send("POST", path, json, "application/json");
     }

@@ -28,6 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 // A live buffer small enough that a test can overrun it (LiveStreamTest), large enough that
                 // a viewer keeping up never falls out of it.
                 "skbtrail.live.buffer-events=20000",
+                // The one host whose clock is made to run 250 ms ahead (ClockSkewDbTest): a test-only stand-in.
+                "skbtrail.test.clock-skew-stand-in.journey-skewed-router=250000000",
         })
 public abstract class ServerIntegrationTest {
     /** The first-start admin password, as if from SKBTRAIL_ADMIN_PASSWORD. */

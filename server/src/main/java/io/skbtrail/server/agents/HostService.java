@@ -32,9 +32,11 @@ public class HostService {
     public record Registration(Host host, boolean restarted, long ackedSeq) {}
 
     private final Repository hosts;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-    HostService(Repository hosts) {
+    HostService(Repository hosts, org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.hosts = hosts;
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -84,6 +86,13 @@ public class HostService {
                 h.setClock(clock[0], clock[1]);
             }
         });
+        if (clock != null) {
+            // The sessions it traces keep the best estimate seen while it traced them (journeys align with it).
+            jdbc.update("update session_hosts set clock_offset_ns = ?, clock_uncertainty_ns = ?"
+                    + " where host_id = ? and state in ('armed', 'tracing')"
+                    + " and (clock_uncertainty_ns is null or clock_uncertainty_ns >= ?)",
+                    clock[0], clock[1], hostId, clock[1]);
+        }
     }
 
     /** At startup no agent is connected, whatever the table says after a crash. */

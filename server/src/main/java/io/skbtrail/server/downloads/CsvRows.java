@@ -16,7 +16,8 @@ final class CsvRows {
     static final List<String> COLUMNS = List.of("time", "host", "session", "seq", "ktime_ns", "boot_id", "cpu",
             "process", "pid", "skb", "packet_id", "probe_type", "func", "location", "drop_reason", "netns", "mark",
             "ifindex", "iface", "proto", "mtu", "len", "saddr", "daddr", "sport", "dport", "l4_proto", "tcp_flags",
-            "icmp_type", "icmp_code", "icmp_id", "icmp_seq", "caller", "stack", "packet", "skb_dump");
+            "icmp_type", "icmp_code", "icmp_id", "icmp_seq", "caller", "stack", "packet", "skb_dump", "fp_ip_id",
+            "fp_tcp_seq", "fp_tcp_ack", "fp_payload_len", "fp_payload_hash", "fp_payload_hashed", "encap", "ct");
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -70,7 +71,52 @@ final class CsvRows {
         text(out, e.stack() == null ? null : String.join(";", e.stack()));
         text(out, e.packet());
         text(out, e.skbDump());
+        Event.Fingerprint fp = e.fp();
+        if (fp == null) {
+            out.append(",,,,,,");
+        } else {
+            number(out, fp.ipId());
+            number(out, fp.tcpSeq());
+            number(out, fp.tcpAck());
+            number(out, fp.payloadLen());
+            text(out, fp.payloadHash());
+            out.append(',').append(fp.payloadHashed());
+        }
+        text(out, e.encap() == null ? null : ENCODER.get().encap(e));
+        text(out, e.ct() == null ? null : ENCODER.get().ct(e));
         out.append("\r\n");
+    }
+
+    private static void number(StringBuilder out, Number n) {
+        out.append(',');
+        if (n != null) {
+            out.append(n.longValue());
+        }
+    }
+
+    /** The encap and ct objects as the event's JSON gives them (one encoder per thread: it is not thread-safe). */
+    private static final ThreadLocal<ObjectText> ENCODER = ThreadLocal.withInitial(ObjectText::new);
+
+    private static final class ObjectText {
+        private final io.skbtrail.protocol.EventJson json = new io.skbtrail.protocol.EventJson();
+        private final StringBuilder sb = new StringBuilder(2048);
+
+        String encap(Event e) {
+            return field(e, ",\"encap\":", ",\"ct\":");
+        }
+
+        String ct(Event e) {
+            return field(e, ",\"ct\":", null);
+        }
+
+        /** The value between two keys of the event's JSON (the object's end when {@code next} is null). */
+        private String field(Event e, String key, String next) {
+            sb.setLength(0);
+            json.appendTo(sb, e);
+            int from = sb.lastIndexOf(key) + key.length();
+            int to = next == null ? sb.length() - 1 : sb.lastIndexOf(next);
+            return sb.substring(from, to);
+        }
     }
 
     /** A comma and a text field, quoted and defused as needed; nothing after the comma for null. */

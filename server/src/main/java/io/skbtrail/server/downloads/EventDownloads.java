@@ -80,7 +80,7 @@ public class EventDownloads {
     }
 
     /** The session's {@code output-packet-bytes}, 0 if it did not capture packets. */
-    static int packetBytes(TraceSession session) {
+    public static int packetBytes(TraceSession session) {
         String n = session.getOptions() == null ? null : session.getOptions().get("output-packet-bytes");
         try {
             return n == null ? 0 : Integer.parseInt(n.trim());

@@ -19,11 +19,11 @@ import java.util.HexFormat;
  * is written as Ethernet: bytes that start at the IP header get a zero Ethernet header (00:00:00:00:00:00
  * both ways, EtherType from {@code proto}) in front, and the packet's comment says so.
  */
-record PacketFrame(byte[] data, int originalLength, boolean synthesizedHeader) {
+public record PacketFrame(byte[] data, int originalLength, boolean synthesizedHeader) {
     static final int ETH_HLEN = 14;
 
     /** The frame of an event with packet bytes; null when it has none. */
-    static PacketFrame of(Event e) {
+    public static PacketFrame of(Event e) {
         if (e.packet() == null || e.packet().isEmpty()) {
             return null;
         }

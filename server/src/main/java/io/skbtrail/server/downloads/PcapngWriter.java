@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * descriptions as they are first needed, and enhanced packet blocks with nanosecond timestamps and a
  * comment. Little-endian, as written by the host that reads it most likely is.
  */
-final class PcapngWriter {
-    static final int LINKTYPE_ETHERNET = 1;
+public final class PcapngWriter {
+    public static final int LINKTYPE_ETHERNET = 1;
 
     private static final int SHB = 0x0A0D0D0A;
     private static final int IDB = 0x00000001;
@@ -29,12 +29,12 @@ final class PcapngWriter {
     private final OutputStream out;
     private int interfaces;
 
-    PcapngWriter(OutputStream out) {
+    public PcapngWriter(OutputStream out) {
         this.out = out;
     }
 
     /** The section header; first. */
-    void sectionHeader(String application, String comment) throws IOException {
+    public void sectionHeader(String application, String comment) throws IOException {
         Block b = new Block(SHB, 64 + text(application).length + text(comment).length);
         b.buf.putInt(0x1A2B3C4D).putShort((short) 1).putShort((short) 0).putLong(-1L);
         b.option(SHB_USERAPPL, text(application));
@@ -47,7 +47,7 @@ final class PcapngWriter {
      *
      * @return its interface id, for {@link #packet}
      */
-    int interfaceDescription(int linkType, String name, String description) throws IOException {
+    public int interfaceDescription(int linkType, String name, String description) throws IOException {
         Block b = new Block(IDB, 64 + text(name).length + text(description).length);
         b.buf.putShort((short) linkType).putShort((short) 0).putInt(0); // snaplen 0: not limited
         b.option(IF_NAME, text(name));
@@ -58,7 +58,7 @@ final class PcapngWriter {
     }
 
     /** An enhanced packet block: {@code data} as captured, the packet's original length, a comment. */
-    void packet(int interfaceId, long epochNanos, byte[] data, int originalLength, String comment) throws IOException {
+    public void packet(int interfaceId, long epochNanos, byte[] data, int originalLength, String comment) throws IOException {
         byte[] c = text(comment);
         Block b = new Block(EPB, 48 + pad(data.length) + c.length);
         b.buf.putInt(interfaceId).putInt((int) (epochNanos >>> 32)).putInt((int) epochNanos).putInt(data.length)

@@ -28,6 +28,15 @@ final class CopyText {
         return this;
     }
 
+    CopyText nullableNumber(Number value) {
+        if (value == null) {
+            next().append("\\N");
+        } else {
+            next().append(value.longValue());
+        }
+        return this;
+    }
+
     CopyText text(String value) {
         if (value == null) {
             next().append("\\N");

@@ -18,9 +18,9 @@ import java.nio.charset.StandardCharsets;
  * gives it: a UUID boot id, {@code 0x} and hex digits for the skb (written as the signed number), IPv4
  * addresses with four plain octets (anything with a colon is handed to {@link EventRows#ip} to check and
  * write canonically), lower-case hex packet bytes, a time that nanoseconds since the epoch can hold.
- * The packet fingerprint ({@code fp}) is checked as the strict parser checks it and not written (the table
- * has no column for it); {@code encap} and {@code ct} are taken when null, as agents send them on most
- * events, and a line ending after {@code caller} (an agent older than the three) is taken too.
+ * Of the contract's newer fields only {@code "fp":null,"encap":null,"ct":null} is taken (or a line ending
+ * after {@code caller}, from an agent older than the three), with their columns and the join keys null: a
+ * fingerprint's join keys are computed by the strict path alone so far, so fingerprinted events fall back.
  *
  * <p><b>Fallback contract.</b> {@link #transcode} returns false, having written nothing, as soon as the line
  * is anything else: another record type or field order, whitespace, escapes, any invalid value, anything
@@ -85,17 +85,12 @@ final class EventLineRow {
     private static final byte[] PACKET = ascii(",\"packet\":");
     private static final byte[] CALLER = ascii(",\"caller\":");
     private static final byte[] FP = ascii(",\"fp\":");
-    private static final byte[] FP_IP_ID = ascii("{\"ip_id\":");
-    private static final byte[] FP_TCP_SEQ = ascii(",\"tcp_seq\":");
-    private static final byte[] FP_TCP_ACK = ascii(",\"tcp_ack\":");
-    private static final byte[] FP_PAYLOAD_LEN = ascii(",\"payload_len\":");
-    private static final byte[] FP_PAYLOAD_HASH = ascii(",\"payload_hash\":");
-    private static final byte[] FP_PAYLOAD_HASHED = ascii(",\"payload_hashed\":");
     private static final byte[] NO_ENCAP = ascii(",\"encap\":null");
     private static final byte[] NO_CT = ascii(",\"ct\":null");
     private static final byte[] NULL = ascii("null");
     private static final byte[] COPY_NULL = ascii("\\N");
     private static final byte[] SIX_NULLS = ascii("\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N");
+    private static final byte[] ELEVEN_NULLS = ascii("\t\\N".repeat(11));
     private static final byte[] FOUR_NULLS = ascii("\t\\N\t\\N\t\\N\t\\N");
     private static final byte[] BYTEA_PREFIX = ascii("\\\\x");
 
@@ -214,14 +209,17 @@ final class EventLineRow {
         packet();
         literal(CALLER);
         nullableString();
-        // An older agent's line ends here (the strict parser reads fp, encap and ct as null then). The table
-        // has no columns for the three yet: they are checked as the strict parser checks them, not written.
-        // A non-null encap or ct (VXLAN, conntrack: rare) falls back; a fingerprint is on most events.
+        // An older agent's line ends here (the strict parser reads fp, encap and ct as null then). Only
+        // events without any of the three are taken: a fingerprint feeds the journeys' join keys
+        // (journeys.JoinKeys), which only the strict path computes so far, so fingerprinted events (most
+        // of today's) fall back, as do a non-null encap or ct.
         if (tryLiteral(FP)) {
-            fingerprint();
+            literal(NULL);
             literal(NO_ENCAP);
             literal(NO_CT);
         }
+        // fp's six columns, encap, ct, and the three join keys (none without a fingerprint)
+        out.put(ELEVEN_NULLS);
         if (pos >= end || in[pos] != '}') {
             throw FALLBACK;
         }
@@ -239,74 +237,6 @@ final class EventLineRow {
             }
         }
         throw FALLBACK;
-    }
-
-    /** A packet fingerprint or null, checked as the strict parser checks it; nothing is written. */
-    private void fingerprint() {
-        if (tryLiteral(NULL)) {
-            return;
-        }
-        literal(FP_IP_ID);
-        skipNullableNumber(0xffff);
-        literal(FP_TCP_SEQ);
-        skipNullableNumber(U32_MAX);
-        literal(FP_TCP_ACK);
-        skipNullableNumber(U32_MAX);
-        literal(FP_PAYLOAD_LEN);
-        skipNullableNumber(I32_MAX);
-        literal(FP_PAYLOAD_HASH);
-        boolean hash = !tryLiteral(NULL);
-        if (hash) {
-            hashText();
-        }
-        literal(FP_PAYLOAD_HASHED);
-        long hashed = skipNumber(Event.Fingerprint.MAX_HASHED);
-        // payload_hashed is 0 exactly when there is no hash
-        if (hash != (hashed != 0)) {
-            throw FALLBACK;
-        }
-        literal('}');
-    }
-
-    /** A payload hash: {@code "} and 16 lower-case hex digits and {@code "}. */
-    private void hashText() {
-        if (pos + 18 > end || in[pos] != '"' || in[pos + 17] != '"') {
-            throw FALLBACK;
-        }
-        for (int i = pos + 1; i < pos + 17; i++) {
-            byte c = in[i];
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw FALLBACK;
-            }
-        }
-        pos += 18;
-    }
-
-    private void skipNullableNumber(long max) {
-        if (!tryLiteral(NULL)) {
-            skipNumber(max);
-        }
-    }
-
-    /** An integer as {@link #number} reads it, only checked; returns its value. */
-    private long skipNumber(long max) {
-        int start = pos;
-        int p = pos;
-        long value = 0;
-        while (p < end) {
-            int digit = in[p] - '0';
-            if (digit < 0 || digit > 9) {
-                break;
-            }
-            value = value * 10 + digit;
-            p++;
-        }
-        int n = p - start;
-        if (n == 0 || (n > 1 && in[start] == '0') || n > 19 || value < 0 || value > max) {
-            throw FALLBACK;
-        }
-        pos = p;
-        return value;
     }
 
     private void tuple() {

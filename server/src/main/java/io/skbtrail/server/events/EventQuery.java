@@ -23,7 +23,8 @@ public class EventQuery {
     private static final String COLUMNS = "id, host_id, time_ns, ktime_ns, boot_id::text, seq, cpu, process, pid, skb,"
             + " packet_id, probe_type, func, location, drop_reason, netns, mark, ifindex, iface, proto, mtu, len,"
             + " host(saddr), host(daddr), sport, dport, l4_proto, tcp_flags, icmp_type, icmp_code, icmp_id, icmp_seq,"
-            + " stack, skb_dump, encode(packet, 'hex'), caller";
+            + " stack, skb_dump, encode(packet, 'hex'), caller, fp_ip_id, fp_tcp_seq, fp_tcp_ack, fp_payload_len,"
+            + " fp_payload_hash, fp_payload_hashed, encap, ct";
 
     private final JdbcTemplate jdbc;
 
@@ -120,6 +121,30 @@ public class EventQuery {
         }
     }
 
+    /** A stored event and the host it came from. */
+    public record Stored(long hostId, Event event) {}
+
+    /**
+     * Every event of these packets ({host id, packet id} each: one skb's life on one host), in time order, read
+     * through the (host, packet) index.
+     */
+    public List<Stored> ofPackets(long session, List<long[]> hostPackets) {
+        if (hostPackets.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS)
+                .append(" from events where session_id = ? and (host_id, packet_id) in (");
+        List<Object> args = new ArrayList<>();
+        args.add(session);
+        for (int i = 0; i < hostPackets.size(); i++) {
+            sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+            args.add(hostPackets.get(i)[0]);
+            args.add(hostPackets.get(i)[1]);
+        }
+        sql.append(") order by time_ns, id");
+        return jdbc.query(sql.toString(), (rs, n) -> new Stored(rs.getLong(2), event(rs)), args.toArray());
+    }
+
     private static Event event(ResultSet r) throws SQLException {
         Event.Tuple tuple = r.getString(23) == null ? null : new Event.Tuple(r.getString(23), r.getString(24),
                 r.getInt(25), r.getInt(26), r.getString(27), r.getString(28));
@@ -134,6 +159,19 @@ public class EventQuery {
                 .dropReason(r.getString(15)).netns(r.getLong(16)).mark(r.getLong(17)).ifindex(r.getInt(18))
                 .iface(r.getString(19)).proto(r.getInt(20)).mtu(r.getInt(21)).len(r.getInt(22)).tuple(tuple)
                 .icmp(icmp).stack(frames).skbDump(r.getString(34)).packet(r.getString(35)).caller(r.getString(36))
+                .fp(fingerprint(r)).encap(EventParts.encap(r.getString(43))).ct(EventParts.ct(r.getString(44)))
                 .build();
+    }
+
+    /** The fingerprint columns (37..42) as the contract's object; null when the event had none. */
+    private static Event.Fingerprint fingerprint(ResultSet r) throws SQLException {
+        r.getInt(42);
+        if (r.wasNull()) {
+            return null;
+        }
+        long hash = r.getLong(41);
+        boolean hashed = !r.wasNull();
+        return new Event.Fingerprint((Integer) r.getObject(37), (Long) r.getObject(38), (Long) r.getObject(39),
+                (Integer) r.getObject(40), hashed ? Event.Fingerprint.hashText(hash) : null, r.getInt(42));
     }
 }

@@ -2,6 +2,7 @@ package io.skbtrail.server.events;
 
 import io.skbtrail.protocol.Event;
 import io.skbtrail.server.agents.Clocks;
+import io.skbtrail.server.journeys.JoinKeys;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -14,7 +15,8 @@ final class EventRows {
     static final String COLUMNS = "session_id, host_id, time_ns, ktime_ns, boot_id, seq, cpu, process, pid, skb, "
             + "packet_id, probe_type, func, location, drop_reason, netns, mark, ifindex, iface, proto, mtu, len, "
             + "saddr, daddr, sport, dport, l4_proto, tcp_flags, icmp_type, icmp_code, icmp_id, icmp_seq, stack, "
-            + "skb_dump, packet, caller";
+            + "skb_dump, packet, caller, fp_ip_id, fp_tcp_seq, fp_tcp_ack, fp_payload_len, fp_payload_hash, "
+            + "fp_payload_hashed, encap, ct, join_key, alt_key, flow_key";
 
     // Checked by hand, not with regular expressions: these run for every stored event.
 
@@ -42,6 +44,19 @@ final class EventRows {
             row.number(icmp.type()).number(icmp.code()).number(icmp.id()).number(icmp.seq());
         }
         row.textArray(e.stack()).text(e.skbDump()).hexBytes(packet(e.packet())).text(e.caller());
+        Event.Fingerprint fp = e.fp();
+        if (fp == null) {
+            row.text(null).text(null).text(null).text(null).text(null).text(null);
+        } else {
+            row.nullableNumber(fp.ipId()).nullableNumber(fp.tcpSeq()).nullableNumber(fp.tcpAck())
+                    .nullableNumber(fp.payloadLen())
+                    .nullableNumber(fp.payloadHash() == null ? null : Long.parseUnsignedLong(fp.payloadHash(), 16))
+                    .number(fp.payloadHashed());
+        }
+        checkAddresses(e);
+        row.text(EventParts.encapJson(e.encap())).text(EventParts.ctJson(e.ct()));
+        JoinKeys.Keys keys = JoinKeys.of(e, KEY_ADDRESS);
+        row.nullableNumber(keys.join()).nullableNumber(keys.alt()).nullableNumber(keys.flow());
         row.endRow();
     }
 
@@ -53,6 +68,23 @@ final class EventRows {
             throw new IllegalArgumentException("event.time: outside the years 1677..2262 that the database stores");
         }
     }
+
+    /** The addresses of the inner packet and of conntrack's tuples: they go into the join keys. */
+    private static void checkAddresses(Event e) {
+        if (e.encap() != null && e.encap().tuple() != null) {
+            ip(e.encap().tuple().saddr(), "encap.tuple.saddr");
+            ip(e.encap().tuple().daddr(), "encap.tuple.daddr");
+        }
+        if (e.ct() != null) {
+            ip(e.ct().orig().saddr(), "ct.orig.saddr");
+            ip(e.ct().orig().daddr(), "ct.orig.daddr");
+            ip(e.ct().reply().saddr(), "ct.reply.saddr");
+            ip(e.ct().reply().daddr(), "ct.reply.daddr");
+        }
+    }
+
+    /** Addresses in join keys: the stored text (checked before, see checkAddresses). */
+    private static final java.util.function.UnaryOperator<String> KEY_ADDRESS = a -> ip(a, "address");
 
     private static String uuid(String bootId) {
         if (!isUuid(bootId)) {

@@ -40,8 +40,12 @@ public class SessionHosts {
     }
 
     void armed(long session, long host, String backend, int probes, String reason) {
-        jdbc.update("update session_hosts set state = 'tracing', reason = ?, backend = ?, probes = ?,"
-                + " armed_at = coalesce(armed_at, now()) where session_id = ? and host_id = ?",
+        // The host's clock as last measured, until the link's next estimate while it traces (HostService.refresh).
+        jdbc.update("update session_hosts sh set state = 'tracing', reason = ?, backend = ?, probes = ?,"
+                + " armed_at = coalesce(armed_at, now()),"
+                + " clock_offset_ns = coalesce(sh.clock_offset_ns, h.clock_offset_ns),"
+                + " clock_uncertainty_ns = coalesce(sh.clock_uncertainty_ns, h.clock_uncertainty_ns)"
+                + " from hosts h where h.id = sh.host_id and sh.session_id = ? and sh.host_id = ?",
                 reason, backend, probes, session, host);
     }
 

@@ -12,12 +12,12 @@ import java.util.List;
  * Reads a capture file with the machine's libpcap (as tcpdump and everything built on libpcap would), with
  * nanosecond timestamps.
  */
-final class LibpcapReader {
+public final class LibpcapReader {
     /** One packet as libpcap returns it. */
-    record Packet(long seconds, long nanos, int capturedLength, int originalLength, byte[] data) {}
+    public record Packet(long seconds, long nanos, int capturedLength, int originalLength, byte[] data) {}
 
     /** The file's link type and packets. */
-    record Capture(int linkType, List<Packet> packets) {}
+    public record Capture(int linkType, List<Packet> packets) {}
 
     private interface Pcap extends Library {
         Pcap LIB = Native.load("pcap", Pcap.class);
@@ -37,7 +37,7 @@ final class LibpcapReader {
 
     private LibpcapReader() {}
 
-    static Capture read(Path file) {
+    public static Capture read(Path file) {
         byte[] err = new byte[256];
         Pointer pcap = Pcap.LIB.pcap_open_offline_with_tstamp_precision(file.toString(), PCAP_TSTAMP_PRECISION_NANO, err);
         if (pcap == null) {

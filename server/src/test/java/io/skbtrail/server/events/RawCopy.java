@@ -31,6 +31,13 @@ public final class RawCopy {
         return batches;
     }
 
+    /** COPYs one batch of rows (from {@link #encode}) into {@code events} on this connection. */
+    public static void copy(Connection c, String batch) throws SQLException, java.io.IOException {
+        ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn("copy events (" + EventRows.COLUMNS
+                + ") from stdin", new java.io.ByteArrayInputStream(batch.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                1 << 20);
+    }
+
     /**
      * COPYs each writer's batches on its own connection, one transaction per batch, writers in parallel.
      *

@@ -23,25 +23,49 @@ public final class Fleet implements AutoCloseable {
     final NetnsLab lab = new NetnsLab();
     public final ServerProcess server;
     public final Api admin;
-    public final String run = UUID.randomUUID().toString().substring(0, 8);
+    public final String run;
     final Map<String, String> netns = new LinkedHashMap<>();
     final Map<String, AgentProcessOnHost> agents = new LinkedHashMap<>();
     public final String token;
     private final boolean ownsServer;
 
+    /** The veth ends: h1–h2 ([0] on h1, [1] on h2) and h2–h3 ([0] on h2, [1] on h3). */
+    NetnsLab.End[] h1h2;
+    NetnsLab.End[] h2h3;
+
     /** Starts a server of its own and makes a fleet token. */
     public Fleet() throws IOException, InterruptedException {
-        this(startServer(), null, null);
+        this(newRun(), startServer(List.of()), null, null);
     }
 
-    private static ServerProcess startServer() throws IOException, InterruptedException {
-        ServerProcess server = new ServerProcess();
+    /**
+     * A fleet whose server shifts the clock of these hosts (role to ns) as they report it: the test-only
+     * stand-in for hosts with wrong clocks ({@code skbtrail.test.clock-skew-stand-in.<host>}).
+     */
+    static Fleet withClockSkew(Map<String, Long> skewByRole) throws IOException, InterruptedException {
+        String run = newRun();
+        List<String> args = new ArrayList<>();
+        skewByRole.forEach((role, ns) -> args.add("-Dskbtrail.test.clock-skew-stand-in." + hostName(run, role) + "=" + ns));
+        return new Fleet(run, startServer(args), null, null);
+    }
+
+    private static String newRun() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ServerProcess startServer(List<String> args) throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess(args);
         server.start();
         return server;
     }
 
     /** The three hosts and their agents on {@code server}; a null {@code admin} means this fleet owns the server. */
     Fleet(ServerProcess server, Api admin, String token) throws IOException, InterruptedException {
+        this(newRun(), server, admin, token);
+    }
+
+    private Fleet(String run, ServerProcess server, Api admin, String token) throws IOException, InterruptedException {
+        this.run = run;
         this.server = server;
         this.ownsServer = admin == null;
         this.admin = admin != null ? admin : new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
@@ -49,8 +73,8 @@ public final class Fleet implements AutoCloseable {
         for (String role : List.of("h1", "h2", "h3")) {
             netns.put(role, lab.host(role));
         }
-        lab.link(netns.get("h1"), netns.get("h2"), 41);
-        lab.link(netns.get("h2"), netns.get("h3"), 42);
+        h1h2 = lab.link(netns.get("h1"), netns.get("h2"), 41);
+        h2h3 = lab.link(netns.get("h2"), netns.get("h3"), 42);
         NetnsLab.exec(netns.get("h2"), "sysctl -qw net.ipv4.ip_forward=1");
         NetnsLab.exec(netns.get("h1"), "ip route add 10.231.42.0/24 via 10.231.41.2");
         NetnsLab.exec(netns.get("h3"), "ip route add 10.231.41.0/24 via 10.231.42.1");
@@ -70,6 +94,10 @@ public final class Fleet implements AutoCloseable {
     }
 
     public String hostName(String role) {
+        return hostName(run, role);
+    }
+
+    static String hostName(String run, String role) {
         return "fleet-" + run + "-" + role;
     }
 

@@ -18,10 +18,17 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
     private int starts;
 
     public ServerProcess() throws IOException {
+        this(List.of());
+    }
+
+    /** @param extraArgs JVM arguments of the server, e.g. {@code -Dskbtrail.…=…} settings */
+    public ServerProcess(List<String> extraArgs) throws IOException {
+        this.extraArgs = List.copyOf(extraArgs);
         this.dataDir = Files.createTempDirectory("skbtrail-fleet-server");
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
@@ -49,6 +56,7 @@ public final class ServerProcess implements AutoCloseable {
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
+        command.addAll(extraArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.skbtrail.server.SkbtrailServer"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile());
         builder.environment().put("SERVER_PORT", Integer.toString(port));
