@@ -41,6 +41,14 @@ public record EventBatch(long seq, long session, String end, List<WireRecord> re
         return frame.length() > 17 && frame.subSequence(0, 17).toString().equals("{\"type\":\"events\",");
     }
 
+    private static final byte[] BATCH_PREFIX = "{\"type\":\"events\",".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Whether the frame {@code frame[from, to)}, as UTF-8 bytes, is an event batch (rather than a control frame). */
+    public static boolean isBatch(byte[] frame, int from, int to) {
+        return to - from > BATCH_PREFIX.length
+                && java.util.Arrays.equals(frame, from, from + BATCH_PREFIX.length, BATCH_PREFIX, 0, BATCH_PREFIX.length);
+    }
+
     /** Appends the header line of a batch of {@code count} records; the caller appends the record lines. */
     public static StringBuilder appendHeader(StringBuilder sb, long seq, long session, int count, String end) {
         sb.append("{\"type\":\"events\",\"seq\":").append(seq).append(",\"session\":").append(session)
@@ -60,18 +68,8 @@ public record EventBatch(long seq, long session, String end, List<WireRecord> re
         if (eol < 0) {
             throw new IllegalArgumentException("batch: no header line");
         }
-        JsonFields h = new JsonFields("batch", JsonTree.parse(frame.substring(0, eol), 256));
-        if (!h.string("type").equals("events")) {
-            throw new IllegalArgumentException("batch.type: expected \"events\"");
-        }
-        long seq = h.integer("seq", 1, Long.MAX_VALUE);
-        long session = h.integer("session", 1, Long.MAX_VALUE);
-        int count = h.intValue("count", 0, MAX_RECORDS);
-        String end = h.nullableString("end");
-        if (end != null && !ENDS.contains(end)) {
-            throw new IllegalArgumentException("batch.end: expected one of " + ENDS + " or null, got " + JsonTree.quote(end));
-        }
-        h.requireNoOtherFields();
+        Header header = parseHeader(frame.substring(0, eol));
+        int count = header.count();
         List<WireRecord> records = new ArrayList<>(count);
         int start = eol + 1;
         while (start < frame.length()) {
@@ -92,6 +90,31 @@ public record EventBatch(long seq, long session, String end, List<WireRecord> re
         if (records.size() != count) {
             throw new IllegalArgumentException("batch: count says " + count + " records, frame has " + records.size());
         }
-        return new EventBatch(seq, session, end, records);
+        return new EventBatch(header.seq(), header.session(), header.end(), records);
+    }
+
+    /** A batch's header line: what it holds and where it belongs. */
+    public record Header(long seq, long session, int count, String end) {}
+
+    /**
+     * Parses and validates a batch's header line (without its {@code \n}); for readers that take the record
+     * lines themselves.
+     *
+     * @throws IllegalArgumentException naming the field at fault
+     */
+    public static Header parseHeader(String line) {
+        JsonFields h = new JsonFields("batch", JsonTree.parse(line, 256));
+        if (!h.string("type").equals("events")) {
+            throw new IllegalArgumentException("batch.type: expected \"events\"");
+        }
+        long seq = h.integer("seq", 1, Long.MAX_VALUE);
+        long session = h.integer("session", 1, Long.MAX_VALUE);
+        int count = h.intValue("count", 0, MAX_RECORDS);
+        String end = h.nullableString("end");
+        if (end != null && !ENDS.contains(end)) {
+            throw new IllegalArgumentException("batch.end: expected one of " + ENDS + " or null, got " + JsonTree.quote(end));
+        }
+        h.requireNoOtherFields();
+        return new Header(seq, session, count, end);
     }
 }

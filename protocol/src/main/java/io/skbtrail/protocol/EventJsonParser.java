@@ -31,6 +31,9 @@ public final class EventJsonParser {
     /** Cap on any one decoded string, in characters. */
     public static final int MAX_STRING_LENGTH = 64 * 1024;
 
+    /** Cap on the items of an array (the stack frames of an event). */
+    public static final int MAX_ARRAY_ITEMS = JsonTree.MAX_MEMBERS;
+
     private static final long U32_MAX = 0xffff_ffffL;
 
     private EventJsonParser() {}

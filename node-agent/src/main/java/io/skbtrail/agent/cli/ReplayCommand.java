@@ -2,6 +2,7 @@ package io.skbtrail.agent.cli;
 
 import io.skbtrail.agent.event.HostFacts;
 import io.skbtrail.agent.link.AgentLink;
+import io.skbtrail.agent.link.EncodedEventsSink;
 import io.skbtrail.agent.link.HostIdentity;
 import io.skbtrail.agent.link.LinkSettings;
 import io.skbtrail.agent.link.SessionArmer;
@@ -11,9 +12,11 @@ import io.skbtrail.protocol.AgentFrame;
 import io.skbtrail.protocol.SummaryRecord;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,28 +58,48 @@ final class ReplayCommand {
                 List.of(new AgentFrame.Backend("replay", true, null)), ConnectCommand.MAX_SESSIONS);
         LinkSettings settings = new LinkSettings(request.server(), request.token(), request.scope(), List.of(),
                 request.batchMillis(), request.batchEvents(), request.bufferEvents());
-        AgentLink link = new AgentLink(settings, host, new Recording(events), err);
+        AgentLink link = new AgentLink(settings, host, new Recording(events, encode(events, request.batchEvents())), err);
         stopSignal.get().onStop(link::requestShutdown);
         return link.run();
     }
 
+    /**
+     * The recording's event lines in UTF-8, a batch's worth per array: encoded once, as the agents this
+     * command stands in for would spend their own machines' CPU on it, not the server's.
+     */
+    private static List<Chunk> encode(List<String> events, int batchEvents) {
+        List<Chunk> chunks = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (int from = 0; from < events.size(); from += batchEvents) {
+            List<String> part = events.subList(from, Math.min(events.size(), from + batchEvents));
+            text.setLength(0);
+            part.forEach(text::append);
+            chunks.add(new Chunk(text.toString().getBytes(StandardCharsets.UTF_8), part.size()));
+        }
+        return chunks;
+    }
+
+    private record Chunk(byte[] lines, int events) {}
+
     /** Arms every session with the same recording. */
-    private record Recording(List<String> events) implements SessionArmer {
+    private record Recording(List<String> events, List<Chunk> chunks) implements SessionArmer {
         @Override
         public SessionProbes arm(long session, List<String> traceArgs, BooleanSupplier cancelled) {
-            return new Replay(events);
+            return new Replay(events, chunks);
         }
     }
 
     /** Plays the recording once into the session's batches, then ends as a stopped trace would. */
     private static final class Replay implements SessionProbes {
         private final List<String> events;
+        private final List<Chunk> chunks;
         private final long started = System.nanoTime();
         private volatile boolean stopped;
         private volatile long played;
 
-        Replay(List<String> events) {
+        Replay(List<String> events, List<Chunk> chunks) {
             this.events = events;
+            this.chunks = chunks;
         }
 
         @Override public String backend() { return "replay"; }
@@ -92,12 +115,22 @@ final class ReplayCommand {
 
         @Override
         public Outcome trace(OutputSink sink) throws IOException {
-            for (String line : events) {
-                if (stopped) {
-                    break;
+            if (sink instanceof EncodedEventsSink encoded) {
+                for (Chunk chunk : chunks) {
+                    if (stopped) {
+                        break;
+                    }
+                    encoded.writeEncodedEvents(chunk.lines(), chunk.events());
+                    played += chunk.events();
                 }
-                sink.write(line);
-                played++;
+            } else {
+                for (String line : events) {
+                    if (stopped) {
+                        break;
+                    }
+                    sink.write(line);
+                    played++;
+                }
             }
             sink.flush();
             while (!stopped) {

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * that gets room starts with a loss record for them, so the server learns of the loss once the link is
  * back. Used by the session's thread only (counters readable from any).
  */
-final class BatchSink implements OutputSink {
+final class BatchSink implements OutputSink, EncodedEventsSink {
     /** The hop where events are lost when the outbox is full. */
     static final String HOP = "agent_buffer";
 
@@ -63,6 +63,28 @@ final class BatchSink implements OutputSink {
             append(lines);
         }
         sealIfDue();
+    }
+
+    @Override
+    public void writeEncodedEvents(byte[] lines, int events) {
+        if (events < 1 || events > maxRecords) {
+            throw new IllegalArgumentException(events + " events in one batch, the batch size is " + maxRecords);
+        }
+        if (count > 0) {
+            seal(null);
+        }
+        if (!outbox.tryReserveEvents(events)) {
+            lostUnreported += events;
+            lost.addAndGet(events);
+            outbox.countLost(events);
+            return;
+        }
+        reportLoss();
+        if (count > 0) {
+            seal(null); // the loss record goes in a batch of its own, before these events
+        }
+        outbox.seal(session, null, lines, events);
+        sent.addAndGet(events);
     }
 
     /** Seals the open batch if its first record is old enough (the trace loop flushes when the ring is idle). */

@@ -9,7 +9,6 @@ import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -222,24 +221,23 @@ final class Connection implements WebSocket.Listener {
     private void sendLoop() {
         while (!closed.isDone()) {
             String text = control.poll();
-            boolean isBatch = false;
+            byte[] batchFrame = null;
             if (text == null && welcomed) {
                 SealedBatch batch = outbox.nextAfter(sentSeq);
                 if (batch != null) {
-                    text = batch.text();
-                    isBatch = true;
+                    batchFrame = batch.frame();
                     // Before the send: an ack may arrive before the send's completion does.
                     sentSeq = batch.seq();
                 }
             }
-            if (text == null) {
+            if (text == null && batchFrame == null) {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
                 continue;
             }
             try {
                 // Batches go as binary frames holding their UTF-8 text (link protocol 1 allows both): the
                 // server then decodes megabytes at once instead of character by character.
-                (isBatch ? socket.sendBinary(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true)
+                (batchFrame != null ? socket.sendBinary(ByteBuffer.wrap(batchFrame), true)
                         : socket.sendText(text, true)).get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -1,7 +1,9 @@
 package io.skbtrail.agent.link;
 
 import io.skbtrail.protocol.EventBatch;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,10 +47,15 @@ public final class Outbox {
 
     /** Takes room for one event record; false when full (the event is then lost at {@code agent_buffer}). */
     public synchronized boolean tryReserveEvent() {
-        if (reserved >= capacity) {
+        return tryReserveEvents(1);
+    }
+
+    /** Takes room for {@code events} event records at once, or for none (then they are all lost). */
+    public synchronized boolean tryReserveEvents(int events) {
+        if (reserved + events > capacity) {
             return false;
         }
-        reserved++;
+        reserved += events;
         return true;
     }
 
@@ -68,12 +75,23 @@ public final class Outbox {
      * @param records {@code count} record lines, each ending in {@code \n}, whose room was reserved
      */
     public SealedBatch seal(long session, String end, CharSequence records, int count) {
+        byte[] lines = records.toString().getBytes(StandardCharsets.UTF_8);
+        return seal(session, end, lines, count);
+    }
+
+    /**
+     * Numbers a batch whose record lines are already UTF-8 ({@code count} lines, each ending in
+     * {@code \n}, whose room was reserved) and keeps it until acknowledged.
+     */
+    public SealedBatch seal(long session, String end, byte[] records, int count) {
         SealedBatch batch;
         synchronized (this) {
             long seq = nextSeq++;
-            StringBuilder text = new StringBuilder(records.length() + 96);
-            EventBatch.appendHeader(text, seq, session, count, end).append(records);
-            batch = new SealedBatch(seq, session, end, count, text.toString());
+            byte[] header = EventBatch.appendHeader(new StringBuilder(96), seq, session, count, end).toString()
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] frame = Arrays.copyOf(header, header.length + records.length);
+            System.arraycopy(records, 0, frame, header.length, records.length);
+            batch = new SealedBatch(seq, session, end, count, frame);
             unacked.put(seq, batch);
         }
         onSealed.run();

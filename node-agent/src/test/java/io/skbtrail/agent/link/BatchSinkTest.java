@@ -145,4 +145,44 @@ class BatchSinkTest {
         assertEquals(2, records.size());
         assertEquals("kernel_ringbuf", ((LossRecord) records.get(1)).hop());
     }
+
+    private static byte[] encoded(int fromSeq, int events) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = fromSeq; i < fromSeq + events; i++) {
+            new io.skbtrail.protocol.EventJson().appendTo(lines, FakeArmer.event(i)).append('\n');
+        }
+        return lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void preEncodedEventsAreABatchOfTheirOwnAfterTheOpenOne() throws IOException {
+        BatchSink sink = sink(3, outbox);
+        JsonPrinter p = printer(sink);
+        p.print(FakeArmer.event(1));
+        sink.writeEncodedEvents(encoded(2, 3), 3);
+        List<EventBatch> batches = parse(outbox);
+        assertEquals(2, batches.size());
+        assertEquals(List.of(1L), batches.get(0).records().stream().map(r -> ((Event) r).seq()).toList());
+        assertEquals(List.of(2L, 3L, 4L), batches.get(1).records().stream().map(r -> ((Event) r).seq()).toList());
+        assertEquals(List.of(1L, 2L), outbox.unacked().stream().map(SealedBatch::seq).toList());
+        assertEquals(4, sink.sent());
+        assertEquals(4, outbox.buffered());
+    }
+
+    @Test
+    void preEncodedEventsWithoutRoomAreAllLostAndReportedBeforeTheNextOnes() {
+        Outbox small = new Outbox(4);
+        BatchSink sink = sink(3, small);
+        sink.writeEncodedEvents(encoded(1, 3), 3);
+        sink.writeEncodedEvents(encoded(4, 3), 3); // one slot left: all three lost
+        assertEquals(3, sink.lost());
+        assertEquals(3, small.lost());
+        small.ack(1);
+        sink.writeEncodedEvents(encoded(7, 2), 2);
+        List<EventBatch> batches = parse(small);
+        LossRecord loss = assertInstanceOf(LossRecord.class, batches.get(0).records().get(0));
+        assertEquals(3, loss.count());
+        assertEquals(List.of(7L, 8L), batches.get(1).records().stream().map(r -> ((Event) r).seq()).toList());
+        assertEquals(5, sink.sent());
+    }
 }

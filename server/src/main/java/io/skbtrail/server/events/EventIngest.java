@@ -1,25 +1,17 @@
 package io.skbtrail.server.events;
 
-import io.skbtrail.protocol.Event;
 import io.skbtrail.protocol.EventBatch;
-import io.skbtrail.protocol.EventJson;
-import io.skbtrail.protocol.LossRecord;
-import io.skbtrail.protocol.SummaryRecord;
-import io.skbtrail.protocol.WireRecord;
 import io.skbtrail.server.agents.AgentLinkHandler;
 import io.skbtrail.server.agents.Clocks;
-import java.io.IOException;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -52,10 +44,23 @@ public class EventIngest {
         private Prepared(BatchRows rows) {
             this.rows = rows;
         }
+
+        public long seq() {
+            return rows.seq;
+        }
+
+        public long session() {
+            return rows.session;
+        }
+
+        /** The session's end on its last batch, else null. */
+        public String end() {
+            return rows.end;
+        }
     }
 
     /**
-     * Checks every value of the batch and encodes its rows.
+     * Checks every record and value of a parsed batch and encodes its rows.
      *
      * @throws IllegalArgumentException for a value the database would refuse, naming it
      */
@@ -63,9 +68,19 @@ public class EventIngest {
         return new Prepared(BatchRows.of(batch, hostId));
     }
 
+    /**
+     * Parses, checks and encodes a batch frame as agents send it ({@code frame[from, to)}, valid UTF-8).
+     *
+     * @throws IllegalArgumentException naming the record and field at fault, as {@link EventBatch#parse}
+     *     does, or the value the database would refuse
+     */
+    public Prepared prepare(byte[] frame, int from, int to, long hostId, int maxLineLength) {
+        return new Prepared(BatchRows.of(frame, from, to, hostId, maxLineLength));
+    }
+
     /** Checks, encodes and stores a batch (for callers without a pipeline). */
     public Stored store(long hostId, String incarnation, EventBatch batch) {
-        return store(hostId, incarnation, batch, prepare(batch, hostId));
+        return store(hostId, incarnation, prepare(batch, hostId));
     }
 
     /**
@@ -73,19 +88,19 @@ public class EventIngest {
      *
      * @throws AgentLinkHandler.ProtocolViolation for a batch of a session the host was never asked to trace
      */
-    public Stored store(long hostId, String incarnation, EventBatch batch, Prepared prepared) {
+    public Stored store(long hostId, String incarnation, Prepared prepared) {
         BatchRows rows = prepared.rows;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Stored stored = store(c, hostId, incarnation, batch, rows);
+                Stored stored = store(c, hostId, incarnation, rows);
                 c.commit();
                 if (stored.duplicate()) {
                     stats.duplicate();
                 } else {
-                    stats.stored(batch, System.currentTimeMillis());
+                    stats.stored(rows.timesNs, rows.events, System.currentTimeMillis());
                     if (stored.events() > 0) {
-                        listener.stored(hostId, batch, stored.events());
+                        listener.stored(hostId, rows.session, rows.stored);
                     }
                 }
                 return stored;
@@ -97,23 +112,20 @@ public class EventIngest {
                 // A value PostgreSQL refuses that EventRows did not foresee. Resending would fail the same
                 // way forever, so the batch is acknowledged and its events counted as lost at this hop.
                 log.error("host {}: batch {} refused by the database ({}): {} events counted as lost (server_rejected)",
-                        hostId, batch.seq(), e.getMessage(), rows.events);
-                BatchRows rejected = new BatchRows();
-                rejected.lost.put("server_rejected", (long) rows.events);
-                store(c, hostId, incarnation, batch, rejected);
+                        hostId, rows.seq, e.getMessage(), rows.events);
+                store(c, hostId, incarnation, BatchRows.rejected(rows));
                 c.commit();
                 return new Stored(false, 0);
             } catch (RuntimeException e) {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("storing batch " + batch.seq() + " of host " + hostId + ": " + e.getMessage(), e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing batch " + rows.seq + " of host " + hostId + ": " + e.getMessage(), e);
         }
     }
 
-    private Stored store(Connection c, long hostId, String incarnation, EventBatch batch, BatchRows rows)
-            throws SQLException, IOException {
+    private Stored store(Connection c, long hostId, String incarnation, BatchRows rows) throws SQLException {
         long acked;
         try (PreparedStatement s = c.prepareStatement(
                 "select acked_seq, incarnation from hosts where id = ? for update")) {
@@ -125,31 +137,41 @@ public class EventIngest {
                 acked = r.getLong(1);
             }
         }
-        if (batch.seq() <= acked) {
+        if (rows.seq <= acked) {
             return new Stored(true, 0);
         }
-        if (batch.seq() > acked + 1) {
-            log.warn("host {}: batch {} follows batch {}: the agent skipped {} batches", hostId, batch.seq(), acked,
-                    batch.seq() - acked - 1);
+        if (rows.seq > acked + 1) {
+            log.warn("host {}: batch {} follows batch {}: the agent skipped {} batches", hostId, rows.seq, acked,
+                    rows.seq - acked - 1);
         }
-        SessionCheck check = checkSession(c, hostId, batch.session());
+        SessionCheck check = checkSession(c, hostId, rows.session);
         if (check == SessionCheck.GONE) {
-            log.info("host {}: batch {} is for session {}, which was deleted: dropped", hostId, batch.seq(), batch.session());
+            log.info("host {}: batch {} is for session {}, which was deleted: dropped", hostId, rows.seq, rows.session);
         } else {
             if (!rows.copy.isEmpty()) {
-                // Bytes, not a Reader: the driver would re-encode the text in small chunks.
-                byte[] data = rows.copy.toString().getBytes(StandardCharsets.UTF_8);
-                ((PGConnection) c.unwrap(PGConnection.class)).getCopyAPI().copyIn(
-                        "copy events (" + EventRows.COLUMNS + ") from stdin", new ByteArrayInputStream(data), 1 << 20);
+                copy(c, rows.copy);
             }
-            updateCounters(c, hostId, batch.session(), rows);
+            updateCounters(c, hostId, rows.session, rows);
         }
         try (PreparedStatement s = c.prepareStatement("update hosts set acked_seq = ? where id = ?")) {
-            s.setLong(1, batch.seq());
+            s.setLong(1, rows.seq);
             s.setLong(2, hostId);
             s.executeUpdate();
         }
         return new Stored(false, rows.events);
+    }
+
+    /** The rows to the driver as they are, in one piece. */
+    private static void copy(Connection c, RowBuffer rows) throws SQLException {
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy events (" + EventRows.COLUMNS + ") from stdin");
+        try {
+            in.writeToCopy(rows.array(), 0, rows.size());
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
     }
 
     private enum SessionCheck { OK, GONE }
@@ -223,43 +245,6 @@ public class EventIngest {
                 s.setLong(2, session);
                 s.executeUpdate();
             }
-        }
-    }
-
-    /** A batch turned into COPY text and the counters it adds, before any database work. */
-    static final class BatchRows {
-        final StringBuilder copy = new StringBuilder();
-        final Map<String, Long> dropsByReason = new TreeMap<>();
-        final Map<String, Long> lost = new TreeMap<>();
-        int events;
-        long drops;
-        long firstNs = Long.MAX_VALUE;
-        long lastNs = Long.MIN_VALUE;
-        String summary;
-        Long matched;
-
-        static BatchRows of(EventBatch batch, long hostId) {
-            BatchRows rows = new BatchRows();
-            for (WireRecord record : batch.records()) {
-                if (record instanceof Event e) {
-                    EventRows.append(rows.copy, batch.session(), hostId, e);
-                    rows.events++;
-                    long t = Clocks.epochNanos(e.time());
-                    rows.firstNs = Math.min(rows.firstNs, t);
-                    rows.lastNs = Math.max(rows.lastNs, t);
-                    if (e.dropReason() != null) {
-                        rows.drops++;
-                        rows.dropsByReason.merge(e.dropReason(), 1L, Long::sum);
-                    }
-                } else if (record instanceof LossRecord loss) {
-                    rows.lost.merge(loss.hop(), loss.count(), Long::sum);
-                } else {
-                    SummaryRecord summary = (SummaryRecord) record;
-                    rows.summary = new EventJson().toJson(summary);
-                    rows.matched = summary.matched();
-                }
-            }
-            return rows;
         }
     }
 }

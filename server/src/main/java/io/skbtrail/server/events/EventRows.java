@@ -25,7 +25,7 @@ final class EventRows {
     /** Appends one row. @throws IllegalArgumentException naming the field PostgreSQL would refuse */
     static void append(StringBuilder out, long session, long host, Event e) {
         CopyText row = new CopyText(out);
-        row.number(session).number(host).number(Clocks.epochNanos(e.time())).number(e.ktimeNs())
+        row.number(session).number(host).number(timeNs(e)).number(e.ktimeNs())
                 .text(uuid(e.bootId())).number(e.seq()).number(e.cpu()).text(e.process()).number(e.pid())
                 .number(skb(e.skb())).number(e.packetId()).number(e.probeType().ordinal()).text(e.func())
                 .text(e.location()).text(e.dropReason()).number(e.netns()).number(e.mark()).number(e.ifindex())
@@ -58,6 +58,15 @@ final class EventRows {
         JoinKeys.Keys keys = JoinKeys.of(e, KEY_ADDRESS);
         row.nullableNumber(keys.join()).nullableNumber(keys.alt()).nullableNumber(keys.flow());
         row.endRow();
+    }
+
+    /** The event's time in nanoseconds since the epoch: what a bigint holds, the years 1677 to 2262. */
+    static long timeNs(Event e) {
+        try {
+            return Clocks.epochNanos(e.time());
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("event.time: outside the years 1677..2262 that the database stores");
+        }
     }
 
     /** The addresses of the inner packet and of conntrack's tuples: they go into the join keys. */

@@ -1,8 +1,5 @@
 package io.skbtrail.server.events;
 
-import io.skbtrail.protocol.Event;
-import io.skbtrail.protocol.EventBatch;
-import io.skbtrail.protocol.WireRecord;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,14 +25,19 @@ public class IngestStats {
     public record Snapshot(Instant since, long batches, long events, long duplicateBatches, Long latencyP50Ms,
             Long latencyP90Ms, Long latencyP99Ms, Long latencyMaxMs) {}
 
-    void stored(EventBatch batch, long committedEpochMs) {
+    /** A batch committed: its events' times (nanoseconds since the epoch) against the commit's. */
+    void stored(long[] timesNs, int count, long committedEpochMs) {
         batches.increment();
-        for (WireRecord r : batch.records()) {
-            if (r instanceof Event e) {
-                events.increment();
-                long ms = Math.max(0, committedEpochMs - e.time().toEpochMilli());
-                int bucket = ms == 0 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(ms));
-                latency.incrementAndGet(bucket);
+        events.add(count);
+        // Counted here first: one shared update per bucket and batch, not per event.
+        long[] buckets = new long[BUCKETS];
+        for (int i = 0; i < count; i++) {
+            long ms = Math.max(0, committedEpochMs - Math.floorDiv(timesNs[i], 1_000_000L));
+            buckets[ms == 0 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(ms))]++;
+        }
+        for (int b = 0; b < BUCKETS; b++) {
+            if (buckets[b] > 0) {
+                latency.addAndGet(b, buckets[b]);
             }
         }
     }

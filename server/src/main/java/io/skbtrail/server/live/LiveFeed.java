@@ -1,9 +1,9 @@
 package io.skbtrail.server.live;
 
-import io.skbtrail.protocol.EventBatch;
 import io.skbtrail.protocol.EventJson;
 import io.skbtrail.server.agents.Host;
 import io.skbtrail.server.agents.HostService;
+import io.skbtrail.server.events.StoredEvents;
 import io.skbtrail.server.events.StoredEventsListener;
 import jakarta.annotation.PreDestroy;
 import java.security.SecureRandom;
@@ -51,8 +51,8 @@ public class LiveFeed implements StoredEventsListener {
     }
 
     @Override
-    public void stored(long hostId, EventBatch batch, int events) {
-        feed(batch.session()).inbox.add(new SessionFeed.Arrival(hostId, batch));
+    public void stored(long hostId, long session, StoredEvents events) {
+        feed(session).inbox.add(new SessionFeed.Arrival(hostId, events));
         // Each batch: a viewer whose last frame is old enough gets it now rather than at the next tick (which
         // cost ~50 ms on average); one wake-up per batch, not per event.
         LockSupport.unpark(dispatcher);

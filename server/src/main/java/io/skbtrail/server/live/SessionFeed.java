@@ -1,10 +1,8 @@
 package io.skbtrail.server.live;
 
-import io.skbtrail.protocol.Event;
-import io.skbtrail.protocol.EventBatch;
 import io.skbtrail.protocol.EventJson;
-import io.skbtrail.protocol.WireRecord;
 import io.skbtrail.server.events.EventCriteria;
+import io.skbtrail.server.events.StoredEvents;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,7 +16,7 @@ import java.util.function.LongFunction;
  */
 final class SessionFeed {
     /** A committed batch waiting to be numbered. */
-    record Arrival(long hostId, EventBatch batch) {}
+    record Arrival(long hostId, StoredEvents events) {}
 
     final long session;
     final Queue<Arrival> inbox = new ConcurrentLinkedQueue<>();
@@ -66,10 +64,9 @@ final class SessionFeed {
         Arrival a;
         while ((a = inbox.poll()) != null) {
             String host = hostName.apply(a.hostId());
-            for (WireRecord r : a.batch().records()) {
-                if (r instanceof Event e) {
-                    add(new LiveEntry(lastSeq + 1, a.hostId(), host, e));
-                }
+            StoredEvents events = a.events();
+            for (int i = 0; i < events.count(); i++) {
+                add(new LiveEntry(lastSeq + 1, a.hostId(), host, events, i));
             }
         }
     }
@@ -101,7 +98,7 @@ final class SessionFeed {
     private void evicted(LiveEntry oldest) {
         for (Viewer v : viewers) {
             if (v.cursor < oldest.seq) {
-                if (v.filter != null && v.filter.matches(oldest.hostId, oldest.event)) {
+                if (v.filter != null && v.filter.matches(oldest.hostId, oldest.event())) {
                     v.dropped++;
                 }
                 v.cursor = oldest.seq;
@@ -202,7 +199,7 @@ final class SessionFeed {
         int inFrame = 0;
         for (long seq = v.cursor + 1; seq <= lastSeq; seq++) {
             LiveEntry e = get(seq);
-            if (!v.filter.matches(e.hostId, e.event)) {
+            if (!v.filter.matches(e.hostId, e.event())) {
                 if (inFrame == 0) {
                     handled = seq;
                 }

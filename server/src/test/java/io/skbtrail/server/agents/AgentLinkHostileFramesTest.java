@@ -106,6 +106,18 @@ class AgentLinkHostileFramesTest extends AgentLinkTestBase {
     }
 
     @Test
+    void binaryBatchesAreRefusedAlike(CapturedOutput log) {
+        assertClosesTheLink(session -> batch(2, session, null, event(2, null), event(3, null))
+                .replace("\"saddr\":\"10.231.9.1\"", "\"saddr\":\"10.231.9.256\""), 1008,
+                "event.tuple.saddr: not an IP address", log, true);
+        assertClosesTheLink(session -> batch(2, session, null, event(2, null), event(3, null))
+                .replace("\"seq\":3,", "\"seq\":3,\"seq\":3,"), 1008,
+                "batch record 2: malformed JSON at offset", log, true);
+        assertClosesTheLink(session -> batch(2, session, null, event(2, null), event(3, null)).stripTrailing(), 1008,
+                "batch: record 2 has no line end", log, true);
+    }
+
+    @Test
     void batchWithABootIdThatIsNoUuid(CapturedOutput log) {
         assertClosesTheLink(session -> batch(2, session, null, event(2, null), event(3, null))
                 .replace("\"boot_id\":\"" + BOOT_ID + "\"", "\"boot_id\":\"'; drop table events; --\""), 1008,
@@ -168,6 +180,12 @@ class AgentLinkHostileFramesTest extends AgentLinkTestBase {
      * closed with this code and a reason containing {@code reason}, the server logged it, and nothing changed.
      */
     private void assertClosesTheLink(LongFunction<String> frame, int code, String reason, CapturedOutput log) {
+        assertClosesTheLink(frame, code, reason, log, false);
+    }
+
+    /** @param binary sent as a binary frame of UTF-8 text, as agents send batches */
+    private void assertClosesTheLink(LongFunction<String> frame, int code, String reason, CapturedOutput log,
+            boolean binary) {
         String name = unique("hostile");
         try (ScriptedAgentClient agent = agent(hello(name))) {
             long session = tracingSession(agent, name);
@@ -175,7 +193,11 @@ class AgentLinkHostileFramesTest extends AgentLinkTestBase {
             assertThat(agent.await(ServerFrame.Ack.class).seq()).isEqualTo(1);
             long stored = rows("events");
 
-            agent.send(frame.apply(session));
+            if (binary) {
+                agent.sendBinary(frame.apply(session).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                agent.send(frame.apply(session));
+            }
             ScriptedAgentClient.Closed closed = agent.awaitClose();
             assertThat(closed.code()).isEqualTo(code);
             assertThat(closed.reason()).contains(reason);

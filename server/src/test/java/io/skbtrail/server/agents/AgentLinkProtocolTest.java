@@ -166,7 +166,7 @@ class AgentLinkProtocolTest extends AgentLinkTestBase {
             agent.await(ServerFrame.Ack.class, a -> a.seq() == 2);
         }
         awaitOffline(name);
-        // the host is marked offline just before its sessions are
+        // The host is marked offline first, then its sessions: the second may trail by a moment.
         eventually("the session's host offline", () -> hostState(session).equals("offline"));
 
         // the same process comes back: it resends after batch 2 and kept tracing, so no gap remains

@@ -40,8 +40,13 @@ final class AgentProcessOnHost implements AutoCloseable {
     static AgentProcessOnHost replay(String server, String token, String name, Path recording, String... labels)
             throws IOException {
         Path log = Files.createTempFile("skbtrail-replay-" + name, ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "replay",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // e.g. a profiler for the benchmark; {name} becomes the agent's name (one recording file each)
+        String extra = System.getenv("SKBTRAIL_REPLAY_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().replace("{name}", name).split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "replay",
                 recording.toString(), "--server", server, "--token", token, "--name", name));
         String batch = System.getenv("SKBTRAIL_BENCH_BATCH_EVENTS");
         if (batch != null) {
@@ -53,6 +58,10 @@ final class AgentProcessOnHost implements AutoCloseable {
         }
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new AgentProcessOnHost(name, log, p);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String name() {
@@ -80,6 +89,7 @@ final class AgentProcessOnHost implements AutoCloseable {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
             }
         }
         try {

@@ -14,7 +14,7 @@ import java.util.UUID;
 
 /**
  * A recording for the ingest benchmark: events shaped like a tracepoint-backend trace of TCP traffic
- * (six probe points per packet, one drop in twenty packets), as an agent's NDJSON.
+ * (six probe points per packet, one drop in twenty packets, each packet fingerprinted), as an agent's NDJSON.
  */
 final class Recording {
     private static final String[] FUNCS = {"net:net_dev_queue", "net:net_dev_start_xmit", "net:net_dev_xmit",
@@ -47,6 +47,9 @@ final class Recording {
                 .dropReason(drop ? "NETFILTER_DROP" : null).netns(4026531840L).mark(0).ifindex(2)
                 .iface("eth0").proto(2048).mtu(1500).len(1448)
                 .tuple("10.0." + (packet % 200) + ".1", 40000 + (int) (packet % 20000), "10.1.0.2", 5201, "tcp")
+                // Agents fingerprint every IPv4 packet: one per packet, the same at each of its probe points.
+                .fp(new Event.Fingerprint((int) (packet & 0xffff), (1_000_000L + packet * 1396) & 0xffff_ffffL, 5_000L,
+                        1396, Event.Fingerprint.hashText(packet * 0x9e37_79b9_7f4a_7c15L), 32))
                 .build();
     }
 

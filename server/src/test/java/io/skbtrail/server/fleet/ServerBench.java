@@ -32,13 +32,24 @@ public final class ServerBench {
 
     public static void main(String[] args) throws Exception {
         int agents = intArg(args, "--agents", 3);
-        int perAgent = intArg(args, "--events", 200_000);
+        int perAgent = intArg(args, "--events", 500_000);
         int rounds = intArg(args, "--rounds", 3);
+        int warmups = intArg(args, "--warmup-sessions", 2);
         int latencySeconds = intArg(args, "--latency-seconds", 20);
         int latencyRate = intArg(args, "--latency-rate", 2000);
         int armRuns = intArg(args, "--arm-runs", 10);
         int viewers = intArg(args, "--live-viewers", 0);
-        Set<String> parts = partsArg(args);
+        Set<String> parts = new LinkedHashSet<>(partsArg(args));
+        // The older way to leave parts out, still understood: --arm-runs 0, --latency-seconds 0, --rounds 0.
+        if (armRuns <= 0) {
+            parts.remove("arming");
+        }
+        if (latencySeconds <= 0) {
+            parts.remove("latency");
+        }
+        if (rounds <= 0) {
+            parts.remove("ingest");
+        }
         try (ServerProcess server = new ServerProcess()) {
             server.start();
             Api admin = new Api(server.url(), "admin", ServerProcess.ADMIN_PASSWORD);
@@ -60,61 +71,148 @@ public final class ServerBench {
                 }
             }
             if (parts.contains("ingest")) {
-                ingest(server, admin, token, jdbc, agents, perAgent, rounds, viewers);
+                ingest(server, admin, token, jdbc, agents, perAgent, rounds, warmups, viewers);
             }
         }
     }
 
     private static void ingest(ServerProcess server, Api admin, String token, String jdbc, int agents, int perAgent,
-            int rounds, int viewers) throws Exception {
+            int rounds, int warmups, int viewers) throws Exception {
         List<Event> events = Recording.generate(perAgent);
         Path file = Recording.write(events);
-        System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped schema"
-                + " and indexes, %d live viewer(s) of every event%n%n", agents, perAgent, viewers);
-        System.out.println("| round | raw COPY (events/s) | through the agent link (events/s) | share of raw |");
-        System.out.println("|---|---|---|---|");
-        for (int round = 1; round <= rounds; round++) {
-            List<List<String>> raw = new ArrayList<>();
-            long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
-            for (int i = 0; i < agents; i++) {
-                raw.add(RawCopy.encode(events, ids[0], ids[i + 1], 4096));
-            }
-            double rawSeconds = RawCopy.run(jdbc, raw);
-            double rawRate = agents * (double) perAgent / rawSeconds;
-
-            String label = "bench-" + round + "-" + System.nanoTime() % 100000;
-            List<AgentProcessOnHost> replays = new ArrayList<>();
+        // The agents live through all rounds, as agents do: a replay agent replays the recording into every
+        // session it is given. Unmeasured sessions first, so that neither the server's nor the agents' JIT
+        // compilers are measured (they take most of a core for tens of seconds after a JVM starts).
+        String label = "bench-" + System.nanoTime() % 100000;
+        List<AgentProcessOnHost> replays = new ArrayList<>();
+        try {
             for (int i = 0; i < agents; i++) {
                 replays.add(AgentProcessOnHost.replay(server.url(), token, label + "-" + i, file, "bench=" + label));
             }
             awaitOnline(admin, label, agents);
-            Instant start = Instant.now();
-            long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
-            long total = (long) agents * perAgent;
-            List<BenchViewer> watching = new ArrayList<>();
-            for (int v = 0; v < viewers; v++) {
-                watching.add(new BenchViewer(server.url(), "admin", ServerProcess.ADMIN_PASSWORD, session));
+            for (int i = 0; i < warmups; i++) {
+                throughLink(server, admin, replays, label, agents, perAgent, viewers);
             }
-            while (admin.get("/api/sessions/" + session).body().get("events").asLong() < total) {
-                if (Duration.between(start, Instant.now()).toSeconds() > 600) {
-                    throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
-                }
-                Thread.sleep(20);
+            System.out.printf("%n### Ingest: %d agent processes × %,d recorded events into one session, in the shipped"
+                    + " schema and indexes, %d live viewer(s) of every event%n%n", agents, perAgent, viewers);
+            System.out.println("| round | raw COPY (events/s): before / after | through the agent link (events/s)"
+                    + " | share of raw | share by CPU | CPU µs/event, raw: PostgreSQL | link: PostgreSQL | server | agents"
+                    + " | others' CPU (raw / link) |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            for (int round = 1; round <= rounds; round++) {
+                // Raw COPY just before and just after the ingest, compared with their mean: a drift in the
+                // machine's other load then does not favour one side.
+                Phase before = rawCopy(server, jdbc, events, agents, round + "a");
+                Phase link = throughLink(server, admin, replays, label, agents, perAgent, viewers);
+                Phase after = rawCopy(server, jdbc, events, agents, round + "b");
+                Phase raw = Phase.mean(before, after);
+                double total = (double) agents * perAgent;
+                System.out.printf(Locale.ROOT, "| %d | %,.0f / %,.0f | %,.0f | %.0f %% | %.0f %% | %.1f | %.1f | %.1f | %.1f"
+                                + " | %.0f %% / %.0f %% |%n",
+                        round, before.rate(total), after.rate(total), link.rate(total),
+                        100 * link.rate(total) / raw.rate(total), 100 * raw.cpu() / link.cpu(),
+                        raw.postgres * 1e6 / total, link.postgres * 1e6 / total, link.server * 1e6 / total,
+                        link.agents * 1e6 / total, raw.othersShare(), link.othersShare());
             }
-            double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
-            double rate = total / seconds;
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.0f %% |%n", round, rawRate, rate, 100 * rate / rawRate);
-            for (BenchViewer v : watching) {
-                boolean all = v.awaitAll(total, 60);
-                System.out.printf(Locale.ROOT, "live viewer: %,d events received, %,d dropped%s%n", v.received(),
-                        v.dropped(), all ? "" : " (not all accounted for after 60 s)");
-                v.close();
-            }
-            admin.post("/api/sessions/" + session + "/stop", "");
+        } finally {
             for (AgentProcessOnHost r : replays) {
                 r.close();
             }
         }
+    }
+
+    /**
+     * A phase's wall-clock seconds and CPU seconds by party; for raw COPY, "agents" is the benchmark's own
+     * JVM writing the rows.
+     */
+    private record Phase(double seconds, double postgres, double server, double agents, double machine) {
+        static Phase mean(Phase a, Phase b) {
+            return new Phase((a.seconds + b.seconds) / 2, (a.postgres + b.postgres) / 2, (a.server + b.server) / 2,
+                    (a.agents + b.agents) / 2, (a.machine + b.machine) / 2);
+        }
+
+        double rate(double events) {
+            return events / seconds;
+        }
+
+        /** CPU seconds of every party of the phase. */
+        double cpu() {
+            return postgres + server + agents;
+        }
+
+        /** Busy CPU of processes outside the benchmark, as a share of the machine's cores over the phase. */
+        double othersShare() {
+            double cores = Runtime.getRuntime().availableProcessors();
+            double others = machine - postgres - server - agents;
+            return Math.max(0, 100 * others / (seconds * cores));
+        }
+    }
+
+    /** The same rows COPY'd straight into a fresh session's partition; "agents" is the benchmark's own JVM. */
+    private static Phase rawCopy(ServerProcess server, String jdbc, List<Event> events, int agents, String round)
+            throws Exception {
+        List<List<String>> raw = new ArrayList<>();
+        long[] ids = RawCopy.prepare(jdbc, "raw-" + round, agents);
+        for (int i = 0; i < agents; i++) {
+            raw.add(RawCopy.encode(events, ids[0], ids[i + 1], 4096));
+        }
+        long self = ProcessHandle.current().pid();
+        double pg0 = CpuTime.ofPostgres(server.dataDir());
+        double server0 = CpuTime.of(server.pid());
+        double self0 = CpuTime.of(self);
+        double machine0 = CpuTime.machine();
+        double seconds = RawCopy.run(jdbc, raw);
+        return new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0, CpuTime.of(server.pid()) - server0,
+                CpuTime.of(self) - self0, CpuTime.machine() - machine0);
+    }
+
+    /** The replay agents into one new session, from its creation to the last event counted, then stopped. */
+    private static Phase throughLink(ServerProcess server, Api admin, List<AgentProcessOnHost> replays, String label,
+            int agents, int perAgent, int viewers) throws Exception {
+        double pg0 = CpuTime.ofPostgres(server.dataDir());
+        double server0 = CpuTime.of(server.pid());
+        double agents0 = 0;
+        for (AgentProcessOnHost r : replays) {
+            agents0 += CpuTime.of(r.pid());
+        }
+        double machine0 = CpuTime.machine();
+        Instant start = Instant.now();
+        long session = admin.post("/api/sessions", "{\"labels\":{\"bench\":\"" + label + "\"}}").body().get("id").asLong();
+        long total = (long) agents * perAgent;
+        List<BenchViewer> watching = new ArrayList<>();
+        for (int v = 0; v < viewers; v++) {
+            watching.add(new BenchViewer(server.url(), "admin", ServerProcess.ADMIN_PASSWORD, session));
+        }
+        long stored;
+        while ((stored = admin.get("/api/sessions/" + session).body().get("events").asLong()) < total) {
+            if (Duration.between(start, Instant.now()).toSeconds() > 600) {
+                throw new IllegalStateException("ingest did not finish in 10 minutes:\n" + server.logText());
+            }
+            // Each poll costs the server a request: rarely while far from done, often near the end.
+            Thread.sleep(stored < total * 0.95 ? 200 : 10);
+        }
+        double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+        double agentsCpu = -agents0;
+        for (AgentProcessOnHost r : replays) {
+            agentsCpu += CpuTime.of(r.pid());
+        }
+        // The benchmark's own status polling counts as load from elsewhere: it is small and not ingest's.
+        Phase phase = new Phase(seconds, CpuTime.ofPostgres(server.dataDir()) - pg0,
+                CpuTime.of(server.pid()) - server0, agentsCpu, CpuTime.machine() - machine0);
+        for (BenchViewer v : watching) {
+            boolean all = v.awaitAll(total, 60);
+            System.out.printf(Locale.ROOT, "live viewer: %,d events received, %,d dropped%s%n", v.received(),
+                    v.dropped(), all ? "" : " (not all accounted for after 60 s)");
+            v.close();
+        }
+        admin.post("/api/sessions/" + session + "/stop", "");
+        while (!admin.get("/api/sessions/" + session).body().get("state").asString().equals("stopped")) {
+            if (Duration.between(start, Instant.now()).toSeconds() > 660) {
+                throw new IllegalStateException("session " + session + " did not stop:\n" + server.logText());
+            }
+            Thread.sleep(50);
+        }
+        return phase;
     }
 
     private static void awaitOnline(Api admin, String labelValue, int count) throws Exception {
