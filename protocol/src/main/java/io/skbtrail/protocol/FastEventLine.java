@@ -317,12 +317,12 @@ final class FastEventLine {
                 int minute = digits(at + 14, 2);
                 int second = digits(at + 17, 2);
                 int nano = digits(at + 20, 9);
-                if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month)
+                if (month < 1 || month > 12 || day < 1 || day > CalendarDays.monthLength(year, month)
                         || hour > 23 || minute > 59 || second > 59) {
                     throw FALLBACK;
                 }
                 pos = q + 1;
-                long epochSecond = epochDay(year, month, day) * 86_400L + hour * 3600 + minute * 60 + second;
+                long epochSecond = CalendarDays.epochDay(year, month, day) * 86_400L + hour * 3600 + minute * 60 + second;
                 return Instant.ofEpochSecond(epochSecond, nano);
             }
         }
@@ -345,31 +345,6 @@ final class FastEventLine {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    private static int monthLength(int year, int month) {
-        switch (month) {
-            case 2:
-                return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4:
-            case 6:
-            case 9:
-            case 11:
-                return 30;
-            default:
-                return 31;
-        }
-    }
-
-    /** Days from 1970-01-01 to a valid proleptic Gregorian date (years 0..9999), as {@code LocalDate.toEpochDay}. */
-    static long epochDay(int year, int month, int day) {
-        // Shift the year to start in March, so the leap day is the last day of the year.
-        long y = month <= 2 ? year - 1 : year;
-        long era = Math.floorDiv(y, 400);
-        long yearOfEra = y - era * 400;
-        long dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-        return era * 146_097 + dayOfEra - 719_468;
     }
 
     private Event.ProbeType probeType() {

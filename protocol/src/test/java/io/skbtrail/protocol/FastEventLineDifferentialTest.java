@@ -630,7 +630,7 @@ class FastEventLineDifferentialTest {
                     random.nextInt(1_000_000_000));
             java.time.LocalDate date = instant.atOffset(java.time.ZoneOffset.UTC).toLocalDate();
             assertEquals(date.toEpochDay(),
-                    FastEventLine.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()));
+                    io.skbtrail.protocol.CalendarDays.epochDay(date.getYear(), date.getMonthValue(), date.getDayOfMonth()));
             if (date.getYear() >= 0 && date.getYear() <= 9999) {
                 assertSameOutcome(line.replace(original, UtcTimestamp.format(instant)));
             }

@@ -1,5 +1,6 @@
 package io.skbtrail.server.events;
 
+import io.skbtrail.protocol.CalendarDays;
 import io.skbtrail.protocol.Event;
 import io.skbtrail.protocol.EventJsonParser;
 import java.nio.charset.StandardCharsets;
@@ -297,11 +298,11 @@ final class EventLineRow {
         int minute = digits(at + 14, 2);
         int second = digits(at + 17, 2);
         int nano = digits(at + 20, 9);
-        if (month < 1 || month > 12 || day < 1 || day > monthLength(year, month) || hour > 23 || minute > 59
+        if (month < 1 || month > 12 || day < 1 || day > CalendarDays.monthLength(year, month) || hour > 23 || minute > 59
                 || second > 59) {
             throw FALLBACK;
         }
-        long epochSecond = epochDay(year, month, day) * 86_400L + hour * 3600 + minute * 60 + second;
+        long epochSecond = CalendarDays.epochDay(year, month, day) * 86_400L + hour * 3600 + minute * 60 + second;
         // Within ±9.2e9 s the nanoseconds fit a long; beyond it, EventRows refuses the time.
         if (epochSecond < -9_223_372_035L || epochSecond > 9_223_372_035L) {
             throw FALLBACK;
@@ -328,31 +329,6 @@ final class EventLineRow {
             value = value * 10 + d;
         }
         return value;
-    }
-
-    private static int monthLength(int year, int month) {
-        switch (month) {
-            case 2:
-                return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
-            case 4:
-            case 6:
-            case 9:
-            case 11:
-                return 30;
-            default:
-                return 31;
-        }
-    }
-
-    /** Days from 1970-01-01 to a valid proleptic Gregorian date, as {@code LocalDate.toEpochDay} counts them. */
-    static long epochDay(int year, int month, int day) {
-        // The year shifted to start in March, so that the leap day is the last day of the year.
-        long y = month <= 2 ? year - 1 : year;
-        long era = Math.floorDiv(y, 400);
-        long yearOfEra = y - era * 400;
-        long dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-        long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-        return era * 146_097 + dayOfEra - 719_468;
     }
 
     /** A boot id: exactly a quoted UUID of hex digits and four dashes, written as it is. */

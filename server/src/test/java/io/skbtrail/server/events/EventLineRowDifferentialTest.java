@@ -315,7 +315,7 @@ class EventLineRowDifferentialTest {
         Random random = new Random(SEED + 4);
         for (int i = 0; i < 20000; i++) {
             java.time.LocalDate d = java.time.LocalDate.ofEpochDay(random.nextInt(3_652_059) - 719_528);
-            assertEquals(d.toEpochDay(), EventLineRow.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()), d.toString());
+            assertEquals(d.toEpochDay(), io.skbtrail.protocol.CalendarDays.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()), d.toString());
         }
     }
 
