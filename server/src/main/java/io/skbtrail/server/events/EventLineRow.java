@@ -3,6 +3,7 @@ package io.skbtrail.server.events;
 import io.skbtrail.protocol.CalendarDays;
 import io.skbtrail.protocol.Event;
 import io.skbtrail.protocol.EventJsonParser;
+import io.skbtrail.server.journeys.JoinKeys;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,9 +20,12 @@ import java.nio.charset.StandardCharsets;
  * gives it: a UUID boot id, {@code 0x} and hex digits for the skb (written as the signed number), IPv4
  * addresses with four plain octets (anything with a colon is handed to {@link EventRows#ip} to check and
  * write canonically), lower-case hex packet bytes, a time that nanoseconds since the epoch can hold.
- * Of the contract's newer fields only {@code "fp":null,"encap":null,"ct":null} is taken (or a line ending
- * after {@code caller}, from an agent older than the three), with their columns and the join keys null: a
- * fingerprint's join keys are computed by the strict path alone so far, so fingerprinted events fall back.
+ * Of the contract's newer fields, {@code fp} is taken null or as the encoder writes it (checked as the strict
+ * parser checks it), with {@code "encap":null,"ct":null} after it; a line ending after {@code caller}, from an
+ * agent older than the three, is taken too. A fingerprinted event with a tuple gets its join and flow keys
+ * from {@link JoinKeys}, fed with the numbers and the address and protocol text read here (IPv4 addresses and
+ * protocols as bytes of the line, IPv6 addresses as the canonical text {@link EventRows#ip} gives); its
+ * {@code alt_key} is null, as without conntrack. A non-null {@code encap} or {@code ct} falls back.
  *
  * <p><b>Fallback contract.</b> {@link #transcode} returns false, having written nothing, as soon as the line
  * is anything else: another record type or field order, whitespace, escapes, any invalid value, anything
@@ -88,10 +92,17 @@ final class EventLineRow {
     private static final byte[] FP = ascii(",\"fp\":");
     private static final byte[] NO_ENCAP = ascii(",\"encap\":null");
     private static final byte[] NO_CT = ascii(",\"ct\":null");
+    private static final byte[] FP_IP_ID = ascii("{\"ip_id\":");
+    private static final byte[] FP_TCP_SEQ = ascii(",\"tcp_seq\":");
+    private static final byte[] FP_TCP_ACK = ascii(",\"tcp_ack\":");
+    private static final byte[] FP_PAYLOAD_LEN = ascii(",\"payload_len\":");
+    private static final byte[] FP_PAYLOAD_HASH = ascii(",\"payload_hash\":");
+    private static final byte[] FP_PAYLOAD_HASHED = ascii(",\"payload_hashed\":");
     private static final byte[] NULL = ascii("null");
     private static final byte[] COPY_NULL = ascii("\\N");
     private static final byte[] SIX_NULLS = ascii("\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N");
-    private static final byte[] ELEVEN_NULLS = ascii("\t\\N".repeat(11));
+    private static final byte[] TWO_NULLS = ascii("\t\\N\t\\N");
+    private static final byte[] THREE_NULLS = ascii("\t\\N\t\\N\t\\N");
     private static final byte[] FOUR_NULLS = ascii("\t\\N\t\\N\t\\N\t\\N");
     private static final byte[] BYTEA_PREFIX = ascii("\\\\x");
 
@@ -119,6 +130,24 @@ final class EventLineRow {
     /** Where the last transcoded event's drop reason is in the line, or -1 when it has none. */
     int dropReasonFrom = -1;
     int dropReasonTo;
+
+    // What the join keys are made of, as read from the current line.
+    private final AsciiSlice saddrSlice = new AsciiSlice();
+    private final AsciiSlice daddrSlice = new AsciiSlice();
+    private final AsciiSlice protoSlice = new AsciiSlice();
+    private boolean hasTuple;
+    private CharSequence saddr;
+    private CharSequence daddr;
+    private int sport;
+    private int dport;
+    private int protoFrom;
+    private int protoTo;
+    private boolean hasIcmp;
+    private int icmpId;
+    private int icmpSeq;
+    private long ipId;
+    private long tcpSeq;
+    private long tcpAck;
 
     EventLineRow(RowBuffer out) {
         this.out = out;
@@ -210,17 +239,27 @@ final class EventLineRow {
         packet();
         literal(CALLER);
         nullableString();
-        // An older agent's line ends here (the strict parser reads fp, encap and ct as null then). Only
-        // events without any of the three are taken: a fingerprint feeds the journeys' join keys
-        // (journeys.JoinKeys), which only the strict path computes so far, so fingerprinted events (most
-        // of today's) fall back, as do a non-null encap or ct.
+        // An older agent's line ends here (the strict parser reads fp, encap and ct as null then). A
+        // non-null encap or ct falls back: their keys come from the inner packet or conntrack's tuples.
+        boolean fingerprinted = false;
         if (tryLiteral(FP)) {
-            literal(NULL);
+            if (tryLiteral(NULL)) {
+                out.put(SIX_NULLS);
+            } else {
+                fingerprint();
+                fingerprinted = true;
+            }
             literal(NO_ENCAP);
             literal(NO_CT);
+        } else {
+            out.put(SIX_NULLS);
         }
-        // fp's six columns, encap, ct, and the three join keys (none without a fingerprint)
-        out.put(ELEVEN_NULLS);
+        out.put(TWO_NULLS); // encap, ct
+        if (fingerprinted && hasTuple) {
+            joinKeys();
+        } else {
+            out.put(THREE_NULLS); // no keys without a fingerprint and a tuple
+        }
         if (pos >= end || in[pos] != '}') {
             throw FALLBACK;
         }
@@ -241,26 +280,31 @@ final class EventLineRow {
     }
 
     private void tuple() {
+        hasTuple = false;
         if (tryLiteral(NULL)) {
             out.put(SIX_NULLS);
             return;
         }
         literal(SADDR);
-        ip();
+        saddr = ip(saddrSlice);
         literal(DADDR);
-        ip();
+        daddr = ip(daddrSlice);
         literal(SPORT);
-        number(0xffff);
+        sport = (int) number(0xffff);
         literal(DPORT);
-        number(0xffff);
+        dport = (int) number(0xffff);
         literal(TUPLE_PROTO);
+        protoFrom = pos + 1;
         string();
+        protoTo = pos - 1;
         literal(TCP_FLAGS);
         string();
         literal('}');
+        hasTuple = true;
     }
 
     private void icmp() {
+        hasIcmp = false;
         if (tryLiteral(NULL)) {
             out.put(FOUR_NULLS);
             return;
@@ -270,10 +314,79 @@ final class EventLineRow {
         literal(ICMP_CODE);
         number(0xff);
         literal(ICMP_ID);
-        number(0xffff);
+        icmpId = (int) number(0xffff);
         literal(ICMP_SEQ);
-        number(0xffff);
+        icmpSeq = (int) number(0xffff);
         literal('}');
+        hasIcmp = true;
+    }
+
+    /**
+     * A fingerprint as the encoder writes it, checked as the strict parser checks it: the marks in their
+     * ranges, the payload hash 16 lower-case hex digits (written as the signed 64-bit number), and null
+     * exactly when no payload byte was hashed.
+     */
+    private void fingerprint() {
+        literal(FP_IP_ID);
+        ipId = nullableNumber(0xffff);
+        literal(FP_TCP_SEQ);
+        tcpSeq = nullableNumber(U32_MAX);
+        literal(FP_TCP_ACK);
+        tcpAck = nullableNumber(U32_MAX);
+        literal(FP_PAYLOAD_LEN);
+        nullableNumber(I32_MAX);
+        literal(FP_PAYLOAD_HASH);
+        boolean hashed = !nullLiteral();
+        if (hashed) {
+            if (pos + 18 > end || in[pos] != '"' || in[pos + 17] != '"') {
+                throw FALLBACK;
+            }
+            long hash = 0;
+            for (int i = pos + 1; i < pos + 17; i++) {
+                byte c = in[i];
+                int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (d < 0) {
+                    throw FALLBACK;
+                }
+                hash = hash << 4 | d;
+            }
+            pos += 18;
+            out.put(TAB);
+            out.putLong(hash);
+        }
+        literal(FP_PAYLOAD_HASHED);
+        long count = number(Event.Fingerprint.MAX_HASHED);
+        if ((count != 0) != hashed) {
+            throw FALLBACK;
+        }
+        literal('}');
+    }
+
+    /**
+     * The join and flow keys of a fingerprinted event with a tuple, as {@link JoinKeys#of} makes them without
+     * encap and conntrack (so no {@code alt_key}). A protocol that is not ASCII falls back: the keys hash its
+     * UTF-16 characters, which bytes are not.
+     */
+    private void joinKeys() {
+        if (!AsciiSlice.isAscii(in, protoFrom, protoTo)) {
+            throw FALLBACK;
+        }
+        CharSequence proto = JoinKeys.protoName(protoSlice.set(in, protoFrom, protoTo));
+        boolean isIcmp = JoinKeys.isIcmp(proto);
+        int from = isIcmp ? (hasIcmp ? icmpId : 0) : sport;
+        int to = isIcmp ? 0 : dport;
+        long seq = isIcmp && hasIcmp ? icmpSeq : JoinKeys.NO_MARK;
+        out.put(TAB);
+        out.putLong(JoinKeys.joinKey(proto, saddr, daddr, from, to, ipId, tcpSeq, tcpAck, seq));
+        out.put(TAB);
+        out.put(COPY_NULL);
+        out.put(TAB);
+        out.putLong(JoinKeys.flowKey(proto, saddr, daddr, from, to));
+    }
+
+    /** A nullable {@link #number}; returns {@link JoinKeys#NO_MARK} for null. */
+    private long nullableNumber(long max) {
+        return nullLiteral() ? JoinKeys.NO_MARK : number(max);
     }
 
     /**
@@ -399,7 +512,7 @@ final class EventLineRow {
      * it). What follows the digits is checked by the next literal, so {@code 1.5}, {@code 1e3} or
      * {@code 01} fall back there.
      */
-    private void number(long max) {
+    private long number(long max) {
         int start = pos;
         int p = pos;
         long value = 0;
@@ -425,6 +538,7 @@ final class EventLineRow {
             row[at + 1 + i] = in[start + i];
         }
         out.advance(n + 1);
+        return value;
     }
 
     private boolean nullLiteral() {
@@ -477,24 +591,27 @@ final class EventLineRow {
 
     /**
      * An IP address: four plain decimal octets are written as they are; text with a colon is checked and
-     * written canonically by {@link EventRows#ip}, like the strict path does.
+     * written canonically by {@link EventRows#ip}, like the strict path does. Returns the canonical text for
+     * the join keys: {@code slice} over the line's bytes, or the canonical string.
      */
-    private void ip() {
+    private CharSequence ip(AsciiSlice slice) {
         int from = pos + 1;
         int to = plainString();
         out.put(TAB);
         if (isIpv4(from, to)) {
             out.put(in, from, to);
-            return;
+            return slice.set(in, from, to);
         }
         for (int i = from; i < to; i++) {
             if (in[i] == ':') {
+                String canonical;
                 try {
-                    out.put(EventRows.ip(new String(in, from, to - from, StandardCharsets.UTF_8), "tuple"));
+                    canonical = EventRows.ip(new String(in, from, to - from, StandardCharsets.UTF_8), "tuple");
                 } catch (IllegalArgumentException e) {
                     throw FALLBACK;
                 }
-                return;
+                out.put(canonical);
+                return canonical;
             }
         }
         throw FALLBACK;

@@ -90,44 +90,94 @@ public final class JoinKeys {
 
     /** Protocols by name, whether given by name or number. */
     static String protoName(String proto) {
-        return switch (proto) {
-            case "6" -> "tcp";
-            case "17" -> "udp";
-            case "1" -> "icmp";
-            case "58" -> "icmp6";
-            default -> proto;
-        };
+        return protoName((CharSequence) proto).toString();
+    }
+
+    /**
+     * Protocols by name, whether given by name or number: the name for {@code 6}, {@code 17}, {@code 1} and
+     * {@code 58}, else {@code proto} itself.
+     */
+    public static CharSequence protoName(CharSequence proto) {
+        if (proto.length() == 1) {
+            switch (proto.charAt(0)) {
+                case '6':
+                    return "tcp";
+                case '1':
+                    return "icmp";
+                default:
+                    return proto;
+            }
+        }
+        if (proto.length() == 2) {
+            if (proto.charAt(0) == '1' && proto.charAt(1) == '7') {
+                return "udp";
+            }
+            if (proto.charAt(0) == '5' && proto.charAt(1) == '8') {
+                return "icmp6";
+            }
+        }
+        return proto;
     }
 
     /** The join key of a packet with this tuple and these marks. */
     public static long joinKey(Tuple t, Marks m) {
-        long h = tuple(SEED, t);
-        h = mix(h, m.ipId() == null ? NONE : m.ipId());
-        h = mix(h, m.tcpSeq() == null ? NONE : m.tcpSeq());
-        h = mix(h, m.tcpAck() == null ? NONE : m.tcpAck());
-        h = mix(h, m.icmpSeq() == null ? NONE : m.icmpSeq());
+        return joinKey(t.proto(), t.saddr(), t.daddr(), t.sport(), t.dport(), mark(m.ipId()), mark(m.tcpSeq()),
+                mark(m.tcpAck()), mark(m.icmpSeq()));
+    }
+
+    /**
+     * The join key from its parts, for callers that have them without {@link Tuple} and {@link Marks} (the
+     * ingest fast path reads them straight from the event line): {@link #NO_MARK} where a mark is null.
+     *
+     * @param proto the protocol's name ({@link #protoName}), addresses their canonical text
+     */
+    public static long joinKey(CharSequence proto, CharSequence saddr, CharSequence daddr, int sport, int dport,
+            long ipId, long tcpSeq, long tcpAck, long icmpSeq) {
+        long h = tuple(SEED, proto, saddr, daddr, sport, dport);
+        h = mix(h, ipId);
+        h = mix(h, tcpSeq);
+        h = mix(h, tcpAck);
+        h = mix(h, icmpSeq);
         return finish(h);
+    }
+
+    /** A null mark. Marks are at most 32-bit unsigned, so this value never stands for a real one. */
+    public static final long NO_MARK = NONE;
+
+    private static long mark(Number m) {
+        return m == null ? NO_MARK : m.longValue();
     }
 
     /** The flow key: the tuple alone (GSO/GRO segments of one super-packet share it, and its ack). */
     public static long flowKey(Tuple t) {
-        return finish(tuple(SEED ^ 0x3c6ef372fe94f82bL, t));
+        return flowKey(t.proto(), t.saddr(), t.daddr(), t.sport(), t.dport());
+    }
+
+    /** The flow key from the tuple's parts (see {@link #joinKey(CharSequence, CharSequence, CharSequence, int, int, long, long, long, long)}). */
+    public static long flowKey(CharSequence proto, CharSequence saddr, CharSequence daddr, int sport, int dport) {
+        return finish(tuple(SEED ^ 0x3c6ef372fe94f82bL, proto, saddr, daddr, sport, dport));
     }
 
     /** ICMP carries its echo id where other protocols have ports. */
     public static boolean isIcmp(String proto) {
-        return "icmp".equals(proto) || "icmp6".equals(proto);
+        return isIcmp((CharSequence) proto);
     }
 
-    private static long tuple(long h, Tuple t) {
-        h = text(h, t.proto());
-        h = text(h, t.saddr());
-        h = text(h, t.daddr());
-        h = mix(h, t.sport());
-        return mix(h, t.dport());
+    /** ICMP carries its echo id where other protocols have ports; {@code proto} is a name ({@link #protoName}). */
+    public static boolean isIcmp(CharSequence proto) {
+        return "icmp".contentEquals(proto) || "icmp6".contentEquals(proto);
     }
 
-    private static long text(long h, String s) {
+    private static long tuple(long h, CharSequence proto, CharSequence saddr, CharSequence daddr, int sport,
+            int dport) {
+        h = text(h, proto);
+        h = text(h, saddr);
+        h = text(h, daddr);
+        h = mix(h, sport);
+        return mix(h, dport);
+    }
+
+    private static long text(long h, CharSequence s) {
         h = mix(h, s.length());
         for (int i = 0; i < s.length(); i++) {
             h = mix(h, s.charAt(i));

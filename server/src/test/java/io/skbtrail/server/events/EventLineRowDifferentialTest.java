@@ -13,6 +13,7 @@ import io.skbtrail.protocol.EventJsonParser;
 import io.skbtrail.protocol.LossRecord;
 import io.skbtrail.protocol.SummaryRecord;
 import io.skbtrail.protocol.WireRecord;
+import io.skbtrail.server.journeys.JoinKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -100,16 +101,63 @@ class EventLineRowDifferentialTest {
     void encodedEventsTheDatabaseTakesGoTheFastPathWithTheSameRow() {
         Random random = new Random(SEED);
         int accepted = 0;
+        int keyed = 0;
         for (int i = 0; i < 4000; i++) {
             String line = json.toJson(randomEvent(random, true));
             boolean fast = assertAgrees(line);
-            // Only lines with escapes, or with a fingerprint, encapsulation or conntrack (their join keys are
-            // the strict path's alone so far), are left to the strict path.
-            boolean newFields = !line.endsWith(",\"fp\":null,\"encap\":null,\"ct\":null}");
-            assertTrue(fast || line.contains("\\") || newFields, () -> "fell back on a plain line: " + line);
+            // Only lines with escapes, with encapsulation or conntrack (their keys come from the inner packet
+            // or conntrack's tuples), or a tuple protocol that is not ASCII are left to the strict path.
+            boolean encapOrCt = !line.endsWith(",\"encap\":null,\"ct\":null}");
+            assertTrue(fast || line.contains("\\") || encapOrCt || !isAscii(line), () -> "fell back on a plain line: " + line);
             accepted += fast ? 1 : 0;
+            keyed += fast && !line.contains("\"fp\":null") && !line.contains("\"tuple\":null") ? 1 : 0;
         }
-        assertTrue(accepted > 300, "fast path taken by " + accepted + " of 4000");
+        assertTrue(accepted > 1000, "fast path taken by " + accepted + " of 4000");
+        assertTrue(keyed > 600, "fast path with join keys taken by " + keyed + " of 4000");
+    }
+
+    private static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /**
+     * Events as real traffic gives them: plain texts, a fingerprint, IPv4 or IPv6 tuples (in every form the
+     * agent or a hand-written line may use), ICMP or not, sometimes no tuple. All of them take the fast path,
+     * and their rows, join and flow keys included, are the strict path's byte for byte.
+     */
+    @Test
+    void fingerprintedEventsGoTheFastPathWithTheSameKeys() {
+        Random random = new Random(SEED + 5);
+        String[] protos = {"tcp", "udp", "icmp", "icmp6", "6", "17", "1", "58", "47", ""};
+        int icmpKeyed = 0;
+        int v6Keyed = 0;
+        for (int i = 0; i < 4000; i++) {
+            EventBuilder b = base().seq(i).fp(fingerprint(random, true));
+            boolean v6 = random.nextBoolean();
+            String proto = protos[random.nextInt(protos.length)];
+            boolean hasTuple = random.nextInt(8) > 0;
+            if (hasTuple) {
+                String[] addresses = v6 ? V6 : V4;
+                b.tuple(new Event.Tuple(addresses[random.nextInt(addresses.length)],
+                        addresses[random.nextInt(addresses.length)], (int) number(random, 0xffff),
+                        (int) number(random, 0xffff), proto, proto.equals("tcp") ? "SYN|ACK" : ""));
+            }
+            boolean hasIcmp = random.nextInt(3) > 0;
+            if (hasIcmp) {
+                b.icmp(new Event.Icmp(v6 ? 128 : 8, 0, (int) number(random, 0xffff), (int) number(random, 0xffff)));
+            }
+            String line = json.toJson(b.build());
+            assertTrue(assertAgrees(line), () -> "fell back on a fingerprinted line: " + line);
+            Object row = reference(line);
+            String[] columns = ((String) row).split("\t", -1);
+            String joinKey = columns[columns.length - 3];
+            assertEquals(hasTuple, !joinKey.equals("\\N"), () -> "a join key exactly with a tuple: " + row);
+            boolean icmp = JoinKeys.isIcmp(proto) || proto.equals("1") || proto.equals("58");
+            icmpKeyed += hasTuple && icmp && hasIcmp ? 1 : 0;
+            v6Keyed += hasTuple && v6 ? 1 : 0;
+        }
+        assertTrue(icmpKeyed > 300, "ICMP events with keys: " + icmpKeyed);
+        assertTrue(v6Keyed > 1000, "IPv6 events with keys: " + v6Keyed);
     }
 
     @Test
@@ -182,9 +230,26 @@ class EventLineRowDifferentialTest {
         assertTrue(assertAgrees(line + "\r"), "a \\r before the line's end");
         assertTrue(assertAgrees(line.replace(",\"fp\":null,\"encap\":null,\"ct\":null}", "}")),
                 "an older agent's line, without fp, encap and ct");
-        String withFp = json.toJson(base().fp(new Event.Fingerprint(7238, 1581918993L, 0L, 31, "187aba96032e0996", 31))
-                .build());
-        assertAgrees(withFp);
+        String withFp = json.toJson(base().tuple(new Event.Tuple("10.1.2.3", "192.168.0.255", 40000, 443, "tcp", "ACK"))
+                .fp(new Event.Fingerprint(7238, 1581918993L, 0L, 31, "187aba96032e0996", 31)).build());
+        assertTrue(assertAgrees(withFp), "a fingerprinted line");
+        assertTrue(assertAgrees(json.toJson(base().fp(new Event.Fingerprint(null, null, null, null, null, 0)).build())),
+                "a fingerprint of nulls, without a tuple");
+        String echo = json.toJson(base().tuple(new Event.Tuple("fd00::1", "FD00:0:0::2", 0, 0, "icmp6", ""))
+                .icmp(new Event.Icmp(128, 0, 4321, 7)).fp(new Event.Fingerprint(null, null, null, 56, null, 0)).build());
+        assertTrue(assertAgrees(echo), "an ICMPv6 echo");
+        String[][] keyReplacements = {
+            {"\"icmp6\"", "\"58\""}, {"\"icmp6\"", "\"icmp\""}, {"\"icmp6\"", "\"1\""}, {"\"icmp6\"", "\"udp\""},
+            {"\"icmp6\"", "\"ICMP6\""}, {"\"icmp6\"", "\"ícmp6\""}, {"\"icmp6\"", "\"icmp\\u0036\""},
+            {"\"fd00::1\"", "\"FD00:0::1\""}, {"\"fd00::1\"", "\"::ffff:10.1.2.3\""}, {"\"fd00::1\"", "\"10.1.2.3\""},
+            {"\"fd00::1\"", "\"fd00::1%eth0\""}, {"\"icmp\":{\"type\":128,\"code\":0,\"id\":4321,\"seq\":7}", "\"icmp\":null"},
+            {"\"id\":4321", "\"id\":65536"}, {"\"seq\":7}", "\"seq\":65535}"},
+        };
+        for (String[] r : keyReplacements) {
+            assertTrue(echo.contains(r[0]), r[0]);
+            assertAgrees(echo.replace(r[0], r[1]));
+        }
+        assertTrue(assertAgrees(withFp.replace("\"ip_id\":7238", "\"ip_id\":null")), "a null mark");
         String[][] fpReplacements = {
             {"\"ip_id\":7238", "\"ip_id\":65535"}, {"\"ip_id\":7238", "\"ip_id\":65536"},
             {"\"ip_id\":7238", "\"ip_id\":null"}, {"\"ip_id\":7238", "\"ip_id\":-1"},
@@ -229,6 +294,7 @@ class EventLineRowDifferentialTest {
             bases.add(json.toJson(randomEvent(random, i % 3 != 0)));
         }
         int accepted = 0;
+        int keyed = 0;
         for (int i = 0; i < 12000; i++) {
             String mutated = mutate(random, bases.get(random.nextInt(bases.size())));
             for (int more = random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0; more > 0; more--) {
@@ -236,9 +302,11 @@ class EventLineRowDifferentialTest {
             }
             if (assertAgrees(mutated)) {
                 accepted++;
+                keyed += mutated.contains("\"fp\":{") && !mutated.contains("\"tuple\":null") ? 1 : 0;
             }
         }
-        assertTrue(accepted > 50, "mutations hardly ever kept a valid line: " + accepted);
+        assertTrue(accepted > 100, "mutations hardly ever kept a valid line: " + accepted);
+        assertTrue(keyed > 50, "mutations hardly ever kept a valid fingerprinted line: " + keyed);
     }
 
     @Test
@@ -357,6 +425,7 @@ class EventLineRowDifferentialTest {
 
     private static final String[] V4 = {"10.0.0.1", "192.168.255.255", "0.0.0.0", "255.255.255.255", "1.2.3.4"};
     private static final String[] V6 = {"fd00::1", "::", "2001:db8:0:0:0:0:0:1", "::ffff:1.2.3.4", "FE80::A"};
+    private static final String[] PROTOS = {"tcp", "udp", "icmp", "icmp6", "6", "1", "58", "47", "", "ü"};
     private static final String[] BAD_IPS = {"evil.example", "256.1.1.1", "01.2.3.4", "1.2.3", "1::2::3", "", "fe80::1%eth0"};
 
     private static String ip(Random random, boolean valid) {
@@ -399,7 +468,7 @@ class EventLineRowDifferentialTest {
                 .packet(packet).caller(nullableText(random));
         if (random.nextInt(4) > 0) {
             b.tuple(new Event.Tuple(ip(random, valid), ip(random, valid), (int) number(random, 0xffff),
-                    (int) number(random, 0xffff), new String[] {"tcp", "udp", "icmp", "47", ""}[random.nextInt(5)],
+                    (int) number(random, 0xffff), PROTOS[random.nextInt(PROTOS.length)],
                     new String[] {"", "SYN", "SYN|ACK"}[random.nextInt(3)]));
         }
         if (random.nextInt(3) == 0) {
