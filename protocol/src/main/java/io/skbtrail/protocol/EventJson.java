@@ -117,6 +117,26 @@ public final class EventJson {
         }
     }
 
+    /** The {@code encap} object as the event line carries it, or null for none (the server stores this text). */
+    public static String encapJson(Event.Encap encap) {
+        if (encap == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(160);
+        appendEncap(sb, encap);
+        return sb.toString();
+    }
+
+    /** The {@code ct} object as the event line carries it, or null for none (the server stores this text). */
+    public static String conntrackJson(Event.Conntrack ct) {
+        if (ct == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(200);
+        appendConntrack(sb, ct);
+        return sb.toString();
+    }
+
     private static void appendEncap(StringBuilder sb, Event.Encap encap) {
         if (encap == null) {
             sb.append("null");

@@ -1,72 +1,18 @@
 package io.skbtrail.server.events;
 
 import io.skbtrail.protocol.Event;
-import io.skbtrail.protocol.JsonText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An event's {@code encap} and {@code ct} objects as stored ({@code events.encap}, {@code events.ct}): the JSON
- * the agent's contract gives them, written and read back here. They are rare (VXLAN, NAT), so a text column each
- * instead of a dozen mostly empty ones.
+ * the agent's contract gives them, written by {@code EventJson} and read back here. They are rare (VXLAN,
+ * NAT), so a text column each instead of a dozen mostly empty ones.
  */
 final class EventParts {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private EventParts() {}
-
-    static String encapJson(Event.Encap encap) {
-        if (encap == null) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(160).append("{\"type\":");
-        JsonText.append(sb, encap.type());
-        sb.append(",\"vni\":").append(encap.vni()).append(",\"tuple\":");
-        Event.Tuple t = encap.tuple();
-        if (t == null) {
-            sb.append("null");
-        } else {
-            sb.append("{\"saddr\":");
-            JsonText.append(sb, t.saddr());
-            sb.append(",\"daddr\":");
-            JsonText.append(sb, t.daddr());
-            sb.append(",\"sport\":").append(t.sport()).append(",\"dport\":").append(t.dport()).append(",\"proto\":");
-            JsonText.append(sb, t.proto());
-            sb.append(",\"tcp_flags\":");
-            JsonText.append(sb, t.tcpFlags());
-            sb.append('}');
-        }
-        sb.append(",\"icmp\":");
-        Event.Icmp icmp = encap.icmp();
-        if (icmp == null) {
-            sb.append("null");
-        } else {
-            sb.append("{\"type\":").append(icmp.type()).append(",\"code\":").append(icmp.code()).append(",\"id\":")
-                    .append(icmp.id()).append(",\"seq\":").append(icmp.seq()).append('}');
-        }
-        return sb.append('}').toString();
-    }
-
-    static String ctJson(Event.Conntrack ct) {
-        if (ct == null) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(200).append("{\"dir\":\"").append(ct.dir().wireName()).append("\",\"orig\":");
-        ctTuple(sb, ct.orig());
-        sb.append(",\"reply\":");
-        ctTuple(sb, ct.reply());
-        return sb.append('}').toString();
-    }
-
-    private static void ctTuple(StringBuilder sb, Event.CtTuple t) {
-        sb.append("{\"saddr\":");
-        JsonText.append(sb, t.saddr());
-        sb.append(",\"daddr\":");
-        JsonText.append(sb, t.daddr());
-        sb.append(",\"sport\":").append(t.sport()).append(",\"dport\":").append(t.dport()).append(",\"proto\":");
-        JsonText.append(sb, t.proto());
-        sb.append('}');
-    }
 
     static Event.Encap encap(String json) {
         if (json == null) {

@@ -1,6 +1,7 @@
 package io.skbtrail.server.events;
 
 import io.skbtrail.protocol.Event;
+import io.skbtrail.protocol.EventJson;
 import io.skbtrail.server.agents.Clocks;
 import io.skbtrail.server.journeys.JoinKeys;
 import java.net.InetAddress;
@@ -54,7 +55,7 @@ final class EventRows {
                     .number(fp.payloadHashed());
         }
         checkAddresses(e);
-        row.text(EventParts.encapJson(e.encap())).text(EventParts.ctJson(e.ct()));
+        row.text(EventJson.encapJson(e.encap())).text(EventJson.conntrackJson(e.ct()));
         JoinKeys.Keys keys = JoinKeys.of(e, KEY_ADDRESS);
         row.nullableNumber(keys.join()).nullableNumber(keys.alt()).nullableNumber(keys.flow());
         row.endRow();
