@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongPredicate;
 
 /**
  * A batch checked and turned into COPY rows, with the counters it adds, before any database work.
@@ -39,24 +40,24 @@ final class BatchRows {
     String summary;
     Long matched;
 
-    private BatchRows(long seq, long session, String end, int bytes, byte[] lines) {
+    private BatchRows(long seq, long session, String end, int bytes, StoredEvents stored) {
         this.seq = seq;
         this.session = session;
         this.end = end;
         this.copy = new RowBuffer(bytes);
-        this.stored = new StoredEvents(lines);
+        this.stored = stored;
     }
 
     /** Nothing to write but the batch's number: what a batch the database refused leaves. */
     static BatchRows rejected(BatchRows refused) {
-        BatchRows rows = new BatchRows(refused.seq, refused.session, refused.end, 0, null);
+        BatchRows rows = new BatchRows(refused.seq, refused.session, refused.end, 0, StoredEvents.countOnly());
         rows.lost.put("server_rejected", (long) refused.events);
         return rows;
     }
 
     /** A batch already parsed into records (text frames, tests). */
     static BatchRows of(EventBatch batch, long hostId) {
-        BatchRows rows = new BatchRows(batch.seq(), batch.session(), batch.end(), 1024, null);
+        BatchRows rows = new BatchRows(batch.seq(), batch.session(), batch.end(), 1024, new StoredEvents(null));
         for (WireRecord record : batch.records()) {
             rows.add(record, hostId);
         }
@@ -68,19 +69,22 @@ final class BatchRows {
      *
      * @param frame valid UTF-8 (the link checks it)
      * @param maxLineLength cap on each record line, in characters
+     * @param keepEvents whether the batch's events are kept for the live stream (by session), or only counted
      * @throws IllegalArgumentException naming the record and field at fault, or the value the database
      *     would refuse; nothing of the batch is kept
      */
-    static BatchRows of(byte[] frame, int from, int to, long hostId, int maxLineLength) {
+    static BatchRows of(byte[] frame, int from, int to, long hostId, int maxLineLength, LongPredicate keepEvents) {
         int eol = indexOf(frame, from, to, (byte) '\n');
         if (eol < 0) {
             throw new IllegalArgumentException("batch: no header line");
         }
         EventBatch.Header header = EventBatch.parseHeader(new String(frame, from, eol - from, StandardCharsets.UTF_8));
-        // The records' bytes are copied once for the live stream: the frame's buffer is the WebSocket's.
+        // The records' bytes are copied once for the live stream (the frame's buffer is the WebSocket's), if
+        // anyone watches the session.
         int base = eol + 1;
-        BatchRows rows = new BatchRows(header.seq(), header.session(), header.end(), to - eol + (to - eol) / 4,
-                Arrays.copyOfRange(frame, base, to));
+        StoredEvents stored = keepEvents.test(header.session()) ? new StoredEvents(Arrays.copyOfRange(frame, base, to))
+                : StoredEvents.countOnly();
+        BatchRows rows = new BatchRows(header.seq(), header.session(), header.end(), to - eol + (to - eol) / 4, stored);
         byte[] rowStart = (header.session() + "\t" + hostId).getBytes(StandardCharsets.US_ASCII);
         EventLineRow fast = new EventLineRow(rows.copy);
         IllegalArgumentException refusedValue = null;

@@ -75,7 +75,7 @@ public class EventIngest {
      *     does, or the value the database would refuse
      */
     public Prepared prepare(byte[] frame, int from, int to, long hostId, int maxLineLength) {
-        return new Prepared(BatchRows.of(frame, from, to, hostId, maxLineLength));
+        return new Prepared(BatchRows.of(frame, from, to, hostId, maxLineLength, listener::wantsEvents));
     }
 
     /** Checks, encodes and stores a batch (for callers without a pipeline). */

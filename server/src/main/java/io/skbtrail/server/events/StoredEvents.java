@@ -15,7 +15,9 @@ import java.util.Arrays;
  * <p>Filled by one thread before it is handed over; read-only afterwards.
  */
 public final class StoredEvents {
+    /** The records' bytes; null when the events are only counted ({@link #countOnly}). */
     private final byte[] lines;
+    private final boolean kept;
     private int count;
     /** Per event, where its line is in {@link #lines}: [2i] start, [2i+1] end; start -1 when read already. */
     private int[] bounds = new int[32];
@@ -24,6 +26,22 @@ public final class StoredEvents {
 
     StoredEvents(byte[] lines) {
         this.lines = lines;
+        this.kept = true;
+    }
+
+    private StoredEvents() {
+        this.lines = null;
+        this.kept = false;
+    }
+
+    /** A batch whose events nobody will ask for (no live viewer): counted, neither copied nor kept. */
+    static StoredEvents countOnly() {
+        return new StoredEvents();
+    }
+
+    /** Whether {@link #event} can give the events; false for {@link #countOnly}. */
+    public boolean kept() {
+        return kept;
     }
 
     /** How many events the batch holds. */
@@ -37,6 +55,9 @@ public final class StoredEvents {
      * @throws IndexOutOfBoundsException for an index outside 0..count-1
      */
     public Event event(int i) {
+        if (!kept) {
+            throw new IllegalStateException("this batch's events were counted, not kept");
+        }
         if (i < 0 || i >= count) {
             throw new IndexOutOfBoundsException("event " + i + " of " + count);
         }
@@ -50,6 +71,10 @@ public final class StoredEvents {
 
     /** An event ingest's fast path took: its line is {@code lines[from, to)}. */
     void addLine(int from, int to) {
+        if (!kept) {
+            count++;
+            return;
+        }
         int at = slot();
         bounds[at] = from;
         bounds[at + 1] = to;
@@ -57,6 +82,10 @@ public final class StoredEvents {
 
     /** An event the strict path read. */
     void addEvent(Event e) {
+        if (!kept) {
+            count++;
+            return;
+        }
         int i = count;
         int at = slot();
         bounds[at] = -1;

@@ -9,4 +9,10 @@ package io.skbtrail.server.events;
 public interface StoredEventsListener {
     /** @param events the batch's events (at least one), in the batch's order */
     void stored(long hostId, long session, StoredEvents events);
+
+    /**
+     * Whether this session's events will be asked for (someone watches it live). When not, ingest neither
+     * copies nor keeps them and {@link #stored} gets a batch that only counts them.
+     */
+    boolean wantsEvents(long session);
 }

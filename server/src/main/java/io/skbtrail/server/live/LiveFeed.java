@@ -58,8 +58,14 @@ public class LiveFeed implements StoredEventsListener {
         LockSupport.unpark(dispatcher);
     }
 
+    @Override
+    public boolean wantsEvents(long session) {
+        SessionFeed f = feeds.get(session);
+        return f != null && f.watched(System.nanoTime());
+    }
+
     SessionFeed feed(long session) {
-        return feeds.computeIfAbsent(session, id -> new SessionFeed(id, settings.bufferEvents()));
+        return feeds.computeIfAbsent(session, id -> new SessionFeed(id, settings.bufferEvents(), settings.holdUnwatchedNanos()));
     }
 
     SessionFeed existing(long session) {

@@ -104,7 +104,7 @@ class LiveHandler extends TextWebSocketHandler {
         v.close(status.getCode(), "closed");
         SessionFeed f = feed.existing(v.session);
         if (f != null) {
-            f.viewers.remove(v);
+            f.viewerLeft(v);
         }
     }
 

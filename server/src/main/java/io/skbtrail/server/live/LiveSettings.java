@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li>{@code skbtrail.live.buffer-events} (default 100,000): events each running session keeps for viewers
- *       that reconnect ({@code after}); about 1 KB of heap each.</li>
+ *       that reconnect ({@code after}); about 1 KB of heap each. Kept only while a viewer watches the
+ *       session, and for {@code skbtrail.live.hold-unwatched-seconds} (default 60) after the last one left.</li>
  *   <li>{@code skbtrail.live.viewer-queue-bytes} (default 4 MiB): what may wait to be sent to one viewer;
  *       beyond it, events that match its filter are counted in its {@code dropped}, not queued.</li>
  * </ul>
@@ -22,9 +23,14 @@ public class LiveSettings {
 
     private final int bufferEvents;
     private final long viewerQueueBytes;
+    private final long holdUnwatchedNanos;
 
     public LiveSettings(@Value("${skbtrail.live.buffer-events:100000}") int bufferEvents,
-            @Value("${skbtrail.live.viewer-queue-bytes:4194304}") long viewerQueueBytes) {
+            @Value("${skbtrail.live.viewer-queue-bytes:4194304}") long viewerQueueBytes,
+            @Value("${skbtrail.live.hold-unwatched-seconds:60}") long holdUnwatchedSeconds) {
+        if (holdUnwatchedSeconds < 0) {
+            throw new IllegalArgumentException("skbtrail.live.hold-unwatched-seconds must not be negative");
+        }
         if (bufferEvents < 1) {
             throw new IllegalArgumentException("skbtrail.live.buffer-events must be at least 1, not " + bufferEvents);
         }
@@ -33,6 +39,11 @@ public class LiveSettings {
         }
         this.bufferEvents = bufferEvents;
         this.viewerQueueBytes = viewerQueueBytes;
+        this.holdUnwatchedNanos = holdUnwatchedSeconds * 1_000_000_000L;
+    }
+
+    public long holdUnwatchedNanos() {
+        return holdUnwatchedNanos;
     }
 
     public int bufferEvents() {

@@ -22,6 +22,11 @@ final class SessionFeed {
     final Queue<Arrival> inbox = new ConcurrentLinkedQueue<>();
     final List<Viewer> viewers = new CopyOnWriteArrayList<>();
     private final int capacity;
+    private final long holdUnwatchedNanos;
+    /** When the last viewer left (nanoTime); none has ever come while it is {@code null}. */
+    private volatile Long lastViewerLeft;
+    /** The last seq numbered while nobody watched, so not kept; 0 if none. */
+    private long unkeptUpTo;
 
     // The buffer: seqs firstSeq..lastSeq at slots[(start + seq - firstSeq) % slots.length].
     private LiveEntry[] slots = new LiveEntry[0];
@@ -36,9 +41,28 @@ final class SessionFeed {
     /** Buffer released after the end went out to every viewer. */
     private boolean released;
 
-    SessionFeed(long session, int capacity) {
+    SessionFeed(long session, int capacity, long holdUnwatchedNanos) {
         this.session = session;
         this.capacity = capacity;
+        this.holdUnwatchedNanos = holdUnwatchedNanos;
+    }
+
+    /** A viewer went away: if it was the last, the buffer is kept {@code holdUnwatchedNanos} longer for its return. */
+    void viewerLeft(Viewer v) {
+        viewers.remove(v);
+        if (viewers.isEmpty()) {
+            lastViewerLeft = System.nanoTime();
+        }
+    }
+
+    /**
+     * Whether stored events are kept for viewers: while one is connected, and for a while after the last left
+     * (so a reconnect resumes where it was). Nobody else reads the buffer, and at ingest rates it is ~100 MB of
+     * short-lived heap per session that the collector would otherwise copy and promote for no one.
+     */
+    boolean watched(long now) {
+        Long left = lastViewerLeft;
+        return !viewers.isEmpty() || (left != null && now - left < holdUnwatchedNanos);
     }
 
     synchronized long lastSeq() {
@@ -62,13 +86,30 @@ final class SessionFeed {
     /** Numbers the waiting batches' events in arrival order and puts them in the buffer. */
     synchronized void drain(LongFunction<String> hostName) {
         Arrival a;
+        boolean keep = watched(System.nanoTime());
         while ((a = inbox.poll()) != null) {
+            // A batch that was only counted (nobody watched when it was read) leaves a gap like an unwatched spell.
+            if (!keep || !a.events().kept()) {
+                skip(a.events().count());
+                continue;
+            }
             String host = hostName.apply(a.hostId());
             StoredEvents events = a.events();
             for (int i = 0; i < events.count(); i++) {
                 add(new LiveEntry(lastSeq + 1, a.hostId(), host, events, i));
             }
         }
+    }
+
+    /** Numbers {@code count} events without keeping them; the buffer empties, as nothing older may stay. */
+    private void skip(int count) {
+        lastSeq += count;
+        unkeptUpTo = lastSeq;
+        if (slots.length > 0) {
+            slots = new LiveEntry[0];
+            start = 0;
+        }
+        firstSeq = lastSeq + 1;
     }
 
     private void add(LiveEntry entry) {
@@ -152,6 +193,14 @@ final class SessionFeed {
         }
         if (after + 1 < firstSeq) {
             v.cursor = firstSeq - 1;
+            if (after < unkeptUpTo) {
+                v.sendControl(LiveFrames.missed(after + 1, firstSeq - 1, "unwatched",
+                        "events " + (after + 1) + ".." + (firstSeq - 1) + " were stored while nobody watched this"
+                                + " session's live stream (the server keeps them for viewers only while one is"
+                                + " connected, and " + holdUnwatchedNanos / 1_000_000_000L + " s after the last one"
+                                + " left); page them from the events API"));
+                return;
+            }
             v.sendControl(LiveFrames.missed(after + 1, firstSeq - 1, "evicted",
                     "events " + (after + 1) + ".." + (firstSeq - 1) + " are no longer in the live buffer (it keeps the last "
                             + capacity + " events of a session); page them from the events API"));

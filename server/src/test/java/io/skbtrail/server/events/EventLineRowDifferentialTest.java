@@ -342,7 +342,7 @@ class EventLineRowDifferentialTest {
             }
             Object actual;
             try {
-                actual = BatchRows.of(bytes, 2, bytes.length, HOST, max);
+                actual = BatchRows.of(bytes, 2, bytes.length, HOST, max, session -> true);
             } catch (IllegalArgumentException e) {
                 actual = "error: " + e.getMessage();
             }

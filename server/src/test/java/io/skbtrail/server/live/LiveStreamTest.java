@@ -289,6 +289,28 @@ class LiveStreamTest extends AgentLinkTestBase {
     }
 
     @Test
+    void eventsStoredWhileNobodyWatchesAreNotKeptAndAViewerAskingForThemIsToldToPageThem() {
+        String name = unique("live-unwatched");
+        try (ScriptedAgentClient agent = agent(hello(name))) {
+            long session = tracingSession(agent, name);
+            feed(agent, session, 1, 1, 30, 10, 0);
+            eventually("30 events stored", () -> storedEvents(session) == 30);
+            try (LiveClient viewer = live(session, viewerBrowser())) {
+                assertThat(viewer.await("hello").get("seq").asLong()).isEqualTo(30);
+                viewer.subscribe(0L, null);
+                JsonNode missed = viewer.await("missed");
+                assertThat(missed.get("from").asLong()).isEqualTo(1);
+                assertThat(missed.get("to").asLong()).isEqualTo(30);
+                assertThat(missed.get("reason").asString()).isEqualTo("unwatched");
+                assertThat(missed.get("message").asString()).contains("nobody watched").contains("events API");
+                // From the viewer's arrival on, events are kept and delivered.
+                feed(agent, session, 4, 31, 35, 5, 0);
+                assertThat(seqs(viewer.awaitEvents(e -> e.size() == 5))).isEqualTo(range(31, 35));
+            }
+        }
+    }
+
+    @Test
     void aViewerThatDoesNotReadLosesCountedEventsWhileAnotherGetsEverything() {
         String name = unique("live-slow");
         int total = 60_000;
