@@ -388,15 +388,24 @@ async function openPath(host, packet) {
   main.classList.add('with-path');
   $('path-title').textContent = 'Packet ' + packet + ' on ' + host;
   $('waterfall').replaceChildren(el('p', 'muted', 'Loading…'));
+  $('follow-journey').hidden = true;
   try {
     const page = await api(cfg.events + query({ host, packet, limit: 10000 }));
     pathEvents = page.events;
+    followJourneyLink(host, packet, pathEvents[0]);
     renderWaterfall($('waterfall'), pathEvents, timeView());
     if (page.next) $('waterfall').appendChild(el('p', 'muted', 'Only the first 10,000 probe points are shown.'));
   } catch (e) {
     $('waterfall').replaceChildren(el('p', 'message error', e.message));
   }
   $('path-title').focus();
+}
+
+/** The journey page of this packet: the server finds the journey holding this host's packet at that time. */
+function followJourneyLink(host, packet, firstEvent) {
+  if (!firstEvent) return;
+  $('follow-journey').href = cfg.page + '/journeys/find' + query({ host, packet, time: firstEvent.time });
+  $('follow-journey').hidden = false;
 }
 
 function closePath() {
