@@ -3,7 +3,7 @@
 // were joined. Times are relative to the packet's first sighting; the time display (tz) is in the URL.
 
 import { api, ApiError } from './api.js';
-import { el, number } from './dom.js';
+import { el, number, say } from './dom.js';
 import { HostColours, tupleText } from './events.js';
 import { dropText, flowText, hostsElement, STATE_HELP } from './journey-format.js';
 import { diffNs, formatDuration, formatTime, parseTime } from './time.js';
@@ -256,6 +256,30 @@ async function load() {
   render();
 }
 
+/** A share link of the session that opens this journey (the link reads the whole session, read-only). */
+async function share() {
+  try {
+    const link = await api('/api/sessions/' + cfg.session + '/share', { method: 'POST' });
+    $('share-panel').hidden = false;
+    $('share-url').value = link.url + '/journeys/' + encodeURIComponent(cfg.journey) + location.search;
+    say($('share-status'), 'Anyone with this link can read this session\'s events and journeys (opening this one), '
+      + 'without an account, until it is revoked in the session view.');
+    $('share-url').select();
+  } catch (e) {
+    say($('errors'), e.message + '. Reload the page to try again.', 'error');
+  }
+}
+
+async function copyShare() {
+  try {
+    await navigator.clipboard.writeText($('share-url').value);
+  } catch (e) {
+    $('share-url').select();
+    document.execCommand('copy');
+  }
+  say($('share-status'), 'Link copied.');
+}
+
 function init() {
   $('tz').value = view.tz === 'utc' ? 'utc' : 'local';
   $('tz').addEventListener('change', () => {
@@ -264,6 +288,10 @@ function init() {
     if (journey) render();
   });
   $('back-to-list').href = cfg.page + '/journeys' + query({ tz: view.tz });
+  if ($('share')) {
+    $('share').addEventListener('click', share);
+    $('copy-share').addEventListener('click', copyShare);
+  }
   renderDownloads();
   load();
 }

@@ -37,11 +37,15 @@ async function loadSession() {
   $('state').textContent = session.state;
   $('state').className = 'badge state-' + session.state;
   for (const h of session.hosts) colours.of(h.host);
+  // the choice stays as it is: the URL's, or what the user picked meanwhile
   for (const id of ['f-host', 'f-host2']) {
     const select = $(id);
-    for (const h of session.hosts) select.appendChild(new Option(h.host, h.host));
+    const chosen = select.value;
+    for (const h of session.hosts) {
+      if (![...select.options].some(o => o.value === h.host)) select.appendChild(new Option(h.host, h.host));
+    }
+    select.value = chosen;
   }
-  fillFilterForm();
   try {
     const summary = await api(cfg.api + '/summary');
     for (const reason of Object.keys(summary.dropsByReason || {}).sort()) {

@@ -62,6 +62,8 @@ class JourneyPagesDbTest extends JourneyTestBase {
                 "href=\"/diff?left=" + session + ":3-17.1\"",
                 "href=\"/api/sessions/" + session + "/journeys/3-17.1.ndjson\"",
                 "href=\"/sessions/" + session + "/journeys\"");
+        assertThat(one.body()).as("a viewer cannot share").doesNotContain("id=\"share\"");
+        assertThat(browserAs("operator").get("/sessions/" + session + "/journeys/3-17.1").body()).contains("id=\"share\"");
         // the session view links to its journeys
         assertThat(viewer.get("/sessions/" + session).body()).contains("href=\"/sessions/" + session + "/journeys\"");
     }
@@ -125,7 +127,7 @@ class JourneyPagesDbTest extends JourneyTestBase {
             assertThat(one.status()).isEqualTo(200);
             assertThat(one.body()).contains("href=\"/s/" + token + "/diff?left=" + session + ":" + id + "\"",
                     "href=\"/api/shared/" + token + "/journeys/" + id + ".ndjson\"");
-            assertThat(one.body()).doesNotContain("/api/sessions/", "Sign out");
+            assertThat(one.body()).doesNotContain("/api/sessions/", "Sign out", "id=\"share\"");
             Http.Response found = anonymous().get("/s/" + token + "/journeys/find?host=" + hosts.name("b")
                     + "&packet=7&time=2026-11-25T14:00:00.000020Z");
             assertThat(found.status()).isEqualTo(302);
