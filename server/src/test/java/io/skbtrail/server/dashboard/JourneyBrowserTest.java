@@ -190,7 +190,8 @@ class JourneyBrowserTest {
         page.navigate(url("/sessions/" + session + "/journeys?state=dropped"));
         Locator link = rows(page).first().locator("a").first();
         droppedJourney = link.textContent();
-        link.click();
+        link.focus(); // by keyboard
+        page.keyboard().press("Enter");
         assertThat(page).hasURL(Pattern.compile("/sessions/" + session + "/journeys/" + droppedJourney.replace(".", "\\.") + "$"));
         assertThat(page.locator("#state")).hasText("dropped");
 
@@ -331,6 +332,38 @@ class JourneyBrowserTest {
             p.navigate(url("/sessions/" + session + "/journeys"));
             assertThat(rows(p)).hasCount(5);
             assertAccessible(p, "the journeys list (dark)");
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aRunningSessionsJourneysSayTheJoinIsIncompleteAndWhyTheListIsEmpty() throws Exception {
+        Api.Response created = fleet.admin.post("/api/sessions", "{\"filter\":\"udp and port 7001\","
+                + "\"labels\":{\"run\":\"" + fleet.run + "\"}}");
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        long running = created.body().get("id").asLong();
+        fleet.awaitTracing(running, List.of("h1", "h2", "h3"));
+        try {
+            page.navigate(url("/sessions/" + running + "/journeys"));
+            assertThat(page.locator("#empty")).containsText("the session has no stored events yet");
+            assertThat(page.locator("#join-status")).containsText("The join is not complete");
+            assertThat(page.locator("#join-status")).containsText("The session is still running");
+
+            // nothing listens on h3's port 7001: the datagram dies there for want of a socket
+            fleet.exec("h1", "printf live > /dev/udp/" + Fleet.H3_ADDRESS + "/7001");
+            fleet.await("the datagram stored on h3", Duration.ofSeconds(30),
+                    () -> fleet.events(running, "h3", "dropReason=*").size() >= 1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (rows(page).count() == 0 && System.nanoTime() < deadline) {
+                page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Refresh")).click();
+                page.waitForTimeout(1000);
+            }
+            assertThat(rows(page)).hasCount(1);
+            assertThat(rows(page).first()).containsText("NO_SOCKET on " + name("h3"));
+            assertThat(page.locator("#empty")).isHidden();
+            assertThat(page.locator("#join-status")).containsText("The session is still running");
+        } finally {
+            fleet.admin.post("/api/sessions/" + running + "/stop", "");
         }
     }
 }
