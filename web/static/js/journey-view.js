@@ -213,9 +213,11 @@ function renderMatch(j) {
   }
 }
 
-async function renderDownloads() {
+/** The session's facts: its hosts (their colours in the session view's order) and whether it kept packet bytes. */
+async function loadSession() {
   try {
     const session = await api(cfg.detail);
+    for (const h of session.hosts) colours.of(h.host);
     const bytes = Number((session.options || {})['output-packet-bytes'] || 0);
     $('dl-pcapng').hidden = bytes <= 0;
     $('no-pcap').hidden = bytes > 0;
@@ -234,6 +236,7 @@ function render() {
 }
 
 async function load() {
+  const session = loadSession();
   try {
     journey = await api(cfg.api + '/journeys/' + encodeURIComponent(cfg.journey));
   } catch (e) {
@@ -253,6 +256,7 @@ async function load() {
     $('state').textContent = 'not found';
     return;
   }
+  await session;
   render();
 }
 
@@ -292,7 +296,6 @@ function init() {
     $('share').addEventListener('click', share);
     $('copy-share').addEventListener('click', copyShare);
   }
-  renderDownloads();
   load();
 }
 

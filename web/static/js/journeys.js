@@ -21,6 +21,7 @@ let next = null;
 let shown = 0;
 let session = null;
 let loading = null;
+let sessionLoaded = Promise.resolve(); // rows are drawn once the hosts have their colours (the session view's order)
 
 function filtersOf(v) {
   return Object.fromEntries(FILTERS.filter(k => v[k]).map(k => [k, v[k]]));
@@ -124,8 +125,9 @@ async function load({ more = false } = {}) {
   } finally {
     $('more').disabled = false;
   }
-  showFieldError(null);
   say($('errors'), null);
+  await sessionLoaded;
+  showFieldError(null);
   const body = $('journeys').tBodies[0];
   if (!more) {
     body.replaceChildren();
@@ -264,13 +266,8 @@ async function init() {
   $('tz').value = view.tz === 'utc' ? 'utc' : 'local';
   setTimeDisplay();
   fillFilterForm();
-  const list = load();
-  try {
-    await loadSession();
-  } catch (e) {
-    showProblem(e);
-  }
-  await list;
+  sessionLoaded = loadSession().catch(showProblem);
+  await load();
 }
 
 init();
