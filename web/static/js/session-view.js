@@ -36,7 +36,7 @@ let pathEvents = null;
 const list = new VirtualList($('event-grid'), $('event-rows'), {
   rowHeight: ROW_HEIGHT,
   renderRow: (row, e) => renderEventRow(row, e, timeView()),
-  onActivate: e => openPath(e.host, e.packet_id),
+  onActivate: e => openPath(e.host, e.packet_id, e.time),
   onFollowChange: following => {
     $('follow').setAttribute('aria-pressed', String(following));
   },
@@ -381,22 +381,32 @@ function showFieldError(field, message) {
 
 // ---- the packet's path -------------------------------------------------------------------------------------------
 
-async function openPath(host, packet) {
+/** {@code time}: the event opened, when known (an agent may reuse a packet id: its journey is the one at that time). */
+async function openPath(host, packet, time) {
   view = updateView({ pkt: host + ':' + packet });
   const panel = $('path-panel');
   panel.hidden = false;
   main.classList.add('with-path');
   $('path-title').textContent = 'Packet ' + packet + ' on ' + host;
   $('waterfall').replaceChildren(el('p', 'muted', 'Loading…'));
+  $('follow-journey').hidden = true;
   try {
     const page = await api(cfg.events + query({ host, packet, limit: 10000 }));
     pathEvents = page.events;
+    followJourneyLink(host, packet, time || (pathEvents[0] && pathEvents[0].time));
     renderWaterfall($('waterfall'), pathEvents, timeView());
     if (page.next) $('waterfall').appendChild(el('p', 'muted', 'Only the first 10,000 probe points are shown.'));
   } catch (e) {
     $('waterfall').replaceChildren(el('p', 'message error', e.message));
   }
   $('path-title').focus();
+}
+
+/** The journey page of this packet: the server finds the journey holding this host's packet at that time. */
+function followJourneyLink(host, packet, time) {
+  if (!time) return;
+  $('follow-journey').href = cfg.page + '/journeys/find' + query({ host, packet, time });
+  $('follow-journey').hidden = false;
 }
 
 function closePath() {

@@ -1,5 +1,6 @@
 // The view lives in the URL, so any view can be bookmarked or shared: the session page's filters, time range,
-// cursor, selected packet and time display are query parameters (see README, "The dashboard").
+// cursor, selected packet and time display are query parameters (see README, "The dashboard"); other pages pass
+// their own parameter names.
 
 /** The server-side event filters, named as the REST events query and the live subscription name them. */
 export const FILTER_KEYS = ['host', 'func', 'dropReason', 'saddr', 'daddr', 'sport', 'dport', 'packet'];
@@ -7,11 +8,11 @@ export const FILTER_KEYS = ['host', 'func', 'dropReason', 'saddr', 'daddr', 'spo
 /** Every parameter a session view understands. */
 export const VIEW_KEYS = [...FILTER_KEYS, 'from', 'to', 'after', 'limit', 'pkt', 'tz', 'rel'];
 
-/** The current view as a plain object of strings (absent keys left out). */
-export function readView() {
+/** The current view as a plain object of strings (absent keys left out); {@code keys}: the page's parameters. */
+export function readView(keys = VIEW_KEYS) {
   const params = new URLSearchParams(location.search);
   const view = {};
-  for (const key of VIEW_KEYS) {
+  for (const key of keys) {
     const value = params.get(key);
     if (value !== null && value !== '') view[key] = value;
   }
@@ -41,11 +42,11 @@ export function query(values) {
  * Changes the view in the URL: {@code changes} maps keys to new values (null/'' removes). {@code push} adds a
  * history entry (paging, a new filter), otherwise the entry is replaced (selection, time display).
  */
-export function updateView(changes, { push = false } = {}) {
-  const view = { ...readView(), ...changes };
-  const url = location.pathname + query(Object.fromEntries(VIEW_KEYS.map(k => [k, view[k]])));
+export function updateView(changes, { push = false, keys = VIEW_KEYS } = {}) {
+  const view = { ...readView(keys), ...changes };
+  const url = location.pathname + query(Object.fromEntries(keys.map(k => [k, view[k]])));
   if (url !== location.pathname + location.search) {
     (push ? history.pushState : history.replaceState).call(history, null, '', url);
   }
-  return readView();
+  return readView(keys);
 }

@@ -1,8 +1,6 @@
 package io.skbtrail.server.dashboard;
 
 import io.skbtrail.server.api.ApiProblem;
-import io.skbtrail.server.security.CurrentUser;
-import io.skbtrail.server.security.Role;
 import io.skbtrail.server.sessions.SessionService;
 import io.skbtrail.server.sharing.SharedSessionAccess;
 import jakarta.servlet.http.HttpServletResponse;
@@ -64,20 +62,18 @@ class DashboardPages {
     /** A share link: the same view without login, read-only; refused once revoked or expired. */
     @GetMapping("/s/{token}")
     String sharedSession(@PathVariable String token, Model model, HttpServletResponse response) {
-        model.addAttribute("shared", true);
+        PageModel.shared(model);
         long id;
         try {
             id = shared.sessionId(token);
         } catch (ApiProblem refused) {
-            return notFound(model, response, "This share link is unknown, revoked or expired. "
-                    + "Ask whoever sent it for a new one.");
+            return notFound(model, response, PageModel.SHARE_REFUSED);
         }
         String state;
         try {
             state = sessions.get(id).getState();
         } catch (ApiProblem deleted) {
-            return notFound(model, response, "This share link is unknown, revoked or expired. "
-                    + "Ask whoever sent it for a new one.");
+            return notFound(model, response, PageModel.SHARE_REFUSED);
         }
         String api = "/api/shared/" + token;
         model.addAttribute("view", new SessionPage(id, state, api, api + "/session", api + "/summary", api + "/events",
@@ -86,20 +82,11 @@ class DashboardPages {
     }
 
     private static String notFound(Model model, HttpServletResponse response, String message) {
-        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-        model.addAttribute("message", message);
-        return "not-found";
+        return PageModel.notFound(model, response, message);
     }
 
-    /** What the page header and controls need: who, and which controls their role allows. */
     private static void signedIn(Model model, String section) {
-        Role role = CurrentUser.role().orElse(Role.VIEWER);
-        model.addAttribute("username", CurrentUser.name());
-        model.addAttribute("role", role.id());
-        model.addAttribute("canOperate", role.compareTo(Role.OPERATOR) >= 0);
-        model.addAttribute("isAdmin", role == Role.ADMIN);
-        model.addAttribute("section", section);
-        model.addAttribute("shared", false);
+        PageModel.signedIn(model, section);
     }
 
     /**

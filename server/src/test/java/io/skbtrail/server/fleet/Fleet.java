@@ -131,6 +131,11 @@ public final class Fleet implements AutoCloseable {
                 + DROPPED_PORT + "; sleep 0.05; done");
     }
 
+    /** Runs a shell command inside this host's network namespace (traffic, listeners, firewall rules). */
+    public void exec(String role, String command) {
+        NetnsLab.exec(netns.get(role), command);
+    }
+
     long startSession(String extra) throws IOException, InterruptedException {
         Api.Response r = admin.post("/api/sessions", "{\"filter\":\"udp and port " + DROPPED_PORT
                 + "\",\"labels\":{\"run\":\"" + run + "\"}" + extra + "}");
