@@ -1,8 +1,6 @@
 package io.skbtrail.server.dashboard;
 
 import io.skbtrail.server.api.ApiProblem;
-import io.skbtrail.server.security.CurrentUser;
-import io.skbtrail.server.security.Role;
 import io.skbtrail.server.sessions.SessionService;
 import io.skbtrail.server.sharing.SharedSessionAccess;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,31 +27,31 @@ class DashboardPages {
 
     @GetMapping("/")
     String hosts(Model model) {
-        signedIn(model, "hosts");
+        PageModel.signedIn(model, "hosts");
         return "hosts";
     }
 
     @GetMapping("/sessions")
     String sessionList(Model model) {
-        signedIn(model, "sessions");
+        PageModel.signedIn(model, "sessions");
         return "sessions";
     }
 
     /** Operators only (security config): a viewer who follows the link gets 403. */
     @GetMapping("/sessions/new")
     String newSession(Model model) {
-        signedIn(model, "new");
+        PageModel.signedIn(model, "new");
         return "new-session";
     }
 
     @GetMapping("/sessions/{id}")
     String session(@PathVariable long id, Model model, HttpServletResponse response) {
-        signedIn(model, "sessions");
+        PageModel.signedIn(model, "sessions");
         String state;
         try {
             state = sessions.get(id).getState();
         } catch (ApiProblem missing) {
-            return notFound(model, response, "Session " + id + " does not exist (it may have been deleted).");
+            return PageModel.notFound(model, response, "Session " + id + " does not exist (it may have been deleted).");
         }
         String api = "/api/sessions/" + id;
         model.addAttribute("view", new SessionPage(id, state, api, api, api + "/summary", api + "/events",
@@ -64,42 +62,23 @@ class DashboardPages {
     /** A share link: the same view without login, read-only; refused once revoked or expired. */
     @GetMapping("/s/{token}")
     String sharedSession(@PathVariable String token, Model model, HttpServletResponse response) {
-        model.addAttribute("shared", true);
+        PageModel.shared(model);
         long id;
         try {
             id = shared.sessionId(token);
         } catch (ApiProblem refused) {
-            return notFound(model, response, "This share link is unknown, revoked or expired. "
-                    + "Ask whoever sent it for a new one.");
+            return PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED);
         }
         String state;
         try {
             state = sessions.get(id).getState();
         } catch (ApiProblem deleted) {
-            return notFound(model, response, "This share link is unknown, revoked or expired. "
-                    + "Ask whoever sent it for a new one.");
+            return PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED);
         }
         String api = "/api/shared/" + token;
         model.addAttribute("view", new SessionPage(id, state, api, api + "/session", api + "/summary", api + "/events",
                 api + "/live", "/s/" + token, true));
         return "session";
-    }
-
-    private static String notFound(Model model, HttpServletResponse response, String message) {
-        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-        model.addAttribute("message", message);
-        return "not-found";
-    }
-
-    /** What the page header and controls need: who, and which controls their role allows. */
-    private static void signedIn(Model model, String section) {
-        Role role = CurrentUser.role().orElse(Role.VIEWER);
-        model.addAttribute("username", CurrentUser.name());
-        model.addAttribute("role", role.id());
-        model.addAttribute("canOperate", role.compareTo(Role.OPERATOR) >= 0);
-        model.addAttribute("isAdmin", role == Role.ADMIN);
-        model.addAttribute("section", section);
-        model.addAttribute("shared", false);
     }
 
     /**
