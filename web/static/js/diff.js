@@ -209,8 +209,10 @@ function render(d) {
   backends.replaceChildren();
   backends.hidden = !d.backendsDiffer;
   if (d.backendsDiffer) {
-    backends.appendChild(el('p', 'message warning backends-differ',
-      'Different backends: ' + d.message + '. Probe points are not compared one by one.'));
+    const notice = el('p', 'message warning backends-differ');
+    notice.appendChild(el('strong', null, 'Different backends. '));
+    notice.append(d.message.charAt(0).toUpperCase() + d.message.substring(1) + '.');
+    backends.appendChild(notice);
   }
   $('path-result').hidden = d.mode !== 'paths';
   $('session-result').hidden = d.mode !== 'sessions';
@@ -235,11 +237,11 @@ function renderSides(d) {
     card.appendChild(el('h3', null, (side === 'left' ? 'Left: ' : 'Right: ') + describe(s)));
     const facts = el('p', 'facts');
     if (d.mode === 'paths') {
-      facts.appendChild(el('span', 'state-' + s.state, s.state));
-      if (s.dropReason) facts.appendChild(el('span', 'drop-text', ' · dropped on ' + s.dropHost + ': ' + s.dropReason));
-      facts.append(' · ' + number(s.steps) + ' probe points');
+      facts.appendChild(s.dropReason ? el('span', 'drop-text', 'dropped on ' + s.dropHost + ': ' + s.dropReason)
+        : el('span', 'state-' + s.state, s.state));
+      facts.append(' · ' + count(s.steps, 'probe point'));
     } else {
-      facts.append(number(s.journeys) + ' packets (journeys) · ' + number(s.events) + ' events'
+      facts.append(count(s.journeys, 'packet') + ' (journeys) · ' + count(s.events, 'event')
         + (s.complete ? '' : ' · still being traced'));
     }
     if (s.backends && s.backends.length) facts.append(' · ' + s.backends.join(', '));
@@ -281,10 +283,15 @@ const OPS = {
   unaligned: ['·', 'not compared'],
 };
 
-function pointCell(row, step) {
-  const cell = document.createElement('td');
+/** "1 packet", "3 packets". */
+function count(n, word) {
+  return number(n) + ' ' + word + (n === 1 ? '' : 's');
+}
+
+function pointCell(side, step) {
+  const cell = el('td', 'side-' + side);
   if (!step) {
-    cell.className = 'gap';
+    cell.classList.add('gap');
     cell.appendChild(el('span', 'muted', '—'));
     cell.appendChild(el('span', 'visually-hidden', 'nothing'));
     return cell;
@@ -295,19 +302,27 @@ function pointCell(row, step) {
   return cell;
 }
 
-function timeCell(step, first) {
-  const cell = el('td', 'num');
+function timeCell(side, step, first) {
+  const cell = el('td', 'num side-' + side + (step ? '' : ' gap'));
   if (!step || !step.time || !first) return cell;
-  const ns = step.host === first.host
-    ? diffNs(parseTime(first.time), parseTime(step.time))
-    : Math.round((step.alignedNs - first.alignedNs) / 1000) * 1000; // on the common clock; JSON numbers are doubles
-  cell.textContent = formatDuration(ns, true);
-  cell.title = formatTime(parseTime(step.time)) + ' (' + step.host + '\'s clock)';
+  if (step.host === first.host) {
+    cell.textContent = formatDuration(diffNs(parseTime(first.time), parseTime(step.time)), true);
+    cell.title = formatTime(parseTime(step.time)) + ' on ' + step.host + '\'s clock';
+  } else {
+    // Another host's clock, lined up with the first host's by the journey's estimate (JSON numbers are doubles:
+    // whole microseconds are all they carry exactly at this size).
+    cell.textContent = '≈ ' + formatDuration(Math.round((step.alignedNs - first.alignedNs) / 1000) * 1000, true);
+    cell.title = formatTime(parseTime(step.time)) + ' on ' + step.host + '\'s clock, lined up with ' + first.host
+      + '\'s within the uncertainty the journey states';
+  }
   return cell;
 }
 
-/** Rows of two aligned paths into a table body; the first divergence's row marked. */
-function renderRows(body, rows, divergence, showTimes) {
+/**
+ * Rows of two aligned paths into a table body; the first divergence's row marked. Hosts and times are columns
+ * only when the steps have them.
+ */
+function renderRows(body, rows, divergence, { showTimes, showHosts }) {
   body.replaceChildren();
   const firstOf = side => (rows.find(r => r[side]) || {})[side];
   const firsts = { left: firstOf('left'), right: firstOf('right') };
@@ -318,9 +333,9 @@ function renderRows(body, rows, divergence, showTimes) {
     step.scope = 'row';
     tr.appendChild(step);
     const cells = side => {
-      tr.appendChild(pointCell(r, r[side]));
-      tr.appendChild(el('td', 'host', r[side] ? r[side].host || '' : ''));
-      if (showTimes) tr.appendChild(timeCell(r[side], firsts[side]));
+      tr.appendChild(pointCell(side, r[side]));
+      if (showHosts) tr.appendChild(el('td', 'host side-' + side + (r[side] ? '' : ' gap'), r[side] ? r[side].host || '' : ''));
+      if (showTimes) tr.appendChild(timeCell(side, r[side], firsts[side]));
     };
     cells('left');
     const [symbol, words] = OPS[r.op] || OPS.unaligned;
@@ -356,7 +371,8 @@ function renderPaths(d) {
     summary.append(' ');
     summary.appendChild(goToRow(() => $('path-rows').tBodies[0].rows[d.firstDivergence.row]));
   }
-  renderRows($('path-rows').tBodies[0], rows, d.backendsDiffer ? null : d.firstDivergence, true);
+  renderRows($('path-rows').tBodies[0], rows, d.backendsDiffer ? null : d.firstDivergence,
+    { showTimes: true, showHosts: true });
 }
 
 function outcome(s) {
@@ -389,9 +405,11 @@ function differs(fd) {
     || fd.dropReasonsRightOnly.length || fd.firstDivergence;
 }
 
+/** "delivered 3, dropped 1"; drop reasons keyed "host REASON" (when hosts are compared) read "REASON on host 3". */
 function countsText(map) {
   const entries = Object.entries(map || {});
-  return entries.length ? entries.map(([k, n]) => k + ' ' + number(n)).join(', ') : '—';
+  const key = k => k.includes(' ') ? k.substring(k.indexOf(' ') + 1) + ' on ' + k.substring(0, k.indexOf(' ')) : k;
+  return entries.length ? entries.map(([k, n]) => key(k) + ' ' + number(n)).join(', ') : '—';
 }
 
 function countList(title, counts, kind) {
@@ -403,7 +421,7 @@ function countList(title, counts, kind) {
     const point = c.point.replace(/^(.*)\((.+)\)$/, '$1 ($2)');
     item.appendChild(el('code', /\(|^[A-Z_]+$/.test(c.point) ? 'point drop-text' : 'point', point));
     if (c.host) item.append(' on ' + c.host);
-    item.appendChild(el('span', 'muted', ' — ' + number(c.journeys) + ' packets, ' + number(c.events) + ' events'));
+    item.appendChild(el('span', 'muted', ' — ' + count(c.journeys, 'packet') + ', ' + count(c.events, 'event')));
     list.appendChild(item);
   }
   box.appendChild(list);
@@ -435,7 +453,8 @@ function flowArticle(fd, index) {
     th.scope = 'row';
     tr.appendChild(th);
     for (const side of ['left', 'right']) {
-      tr.appendChild(el('td', null, fd[side] ? value(fd[side]) : 'not in this ' + (answer.left.host ? 'host' : 'session')));
+      tr.appendChild(el('td', fd[side] ? null : 'muted', fd[side] ? value(fd[side])
+        : 'not seen ' + (answer[side].host ? 'on ' + answer[side].host : 'in this session')));
     }
   };
   line('Packets', s => number(s.journeys));
@@ -462,12 +481,14 @@ function flowArticle(fd, index) {
     const t = el('table', 'data compact diff-table');
     t.appendChild(el('caption', 'visually-hidden', 'Most common paths of ' + flowText(fd.flow) + ', aligned'));
     const hr = t.createTHead().insertRow();
-    for (const h of ['Step', 'Left', 'Host', 'Match', 'Right', 'Host']) {
+    const showHosts = fd.rows.some(r => (r.left && r.left.host) || (r.right && r.right.host));
+    const headers = showHosts ? ['Step', 'Left', 'Host', 'Match', 'Right', 'Host'] : ['Step', 'Left', 'Match', 'Right'];
+    for (const h of headers) {
       const th = el('th', h === 'Step' ? 'num' : null, h);
       th.scope = 'col';
       hr.appendChild(th);
     }
-    renderRows(t.createTBody(), fd.rows, fd.firstDivergence, false);
+    renderRows(t.createTBody(), fd.rows, fd.firstDivergence, { showTimes: false, showHosts });
     wrap.appendChild(t);
     details.appendChild(wrap);
     article.appendChild(details);
@@ -483,8 +504,15 @@ function renderSessions(d) {
   } else if (d.firstDivergence && d.firstDivergence.firstDivergence) {
     summary.appendChild(el('strong', null, flowText(d.firstDivergence.flow) + ': '
       + divergenceText(d.firstDivergence.firstDivergence)));
+  } else if (d.backendsDiffer) {
+    summary.textContent = 'Flows are compared by outcome and drop reason only.';
   } else {
-    summary.textContent = d.backendsDiffer ? 'Flows are compared by outcome and drop reason only.' : 'Flows differ: see each flow below.';
+    const fd = d.flows.find(differs);
+    const missing = fd && (!fd.left ? 'left' : !fd.right ? 'right' : null);
+    summary.textContent = !fd ? 'Flows differ: see each flow below.'
+      : missing ? flowText(fd.flow) + ': ' + count(fd[missing === 'left' ? 'right' : 'left'].journeys, 'packet')
+        + ' on the ' + (missing === 'left' ? 'right' : 'left') + ', none on the ' + missing + '.'
+      : flowText(fd.flow) + ' differs in its drop reasons: see below.';
   }
   const flows = $('flows');
   flows.replaceChildren();
@@ -504,7 +532,7 @@ function applyFlowFilter() {
     if (!a.hidden) shown++;
   }
   $('flow-count').textContent = shown === articles.length
-    ? number(articles.length) + ' flows' : number(shown) + ' of ' + number(articles.length) + ' flows';
+    ? count(articles.length, 'flow') : number(shown) + ' of ' + count(articles.length, 'flow');
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------------------

@@ -177,7 +177,12 @@ public final class Fleet implements AutoCloseable {
         return all;
     }
 
-    JsonNode stopAndAwait(long session) throws IOException, InterruptedException {
+    /** Runs a shell command inside the host's network namespace. */
+    public void exec(String role, String command) {
+        NetnsLab.exec(netns.get(role), command);
+    }
+
+    public JsonNode stopAndAwait(long session) throws IOException, InterruptedException {
         Api.Response r = admin.post("/api/sessions/" + session + "/stop", "");
         if (r.status() != 202) {
             throw new IllegalStateException("stop: " + r.status() + " " + r.text());
