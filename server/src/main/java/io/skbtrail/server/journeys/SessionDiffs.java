@@ -46,6 +46,16 @@ final class SessionDiffs {
             return host < 0 || host == hostIndex;
         }
 
+        /** Whether the journey passed this side's host (every journey, for a whole session). */
+        boolean sees(Journey j) {
+            for (Segment lane : j.lanes) {
+                if (includes(lane.host)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         Set<String> hostNames() {
             Set<String> names = new HashSet<>();
             for (int i = 0; i < joined().hosts.size(); i++) {
@@ -114,14 +124,12 @@ final class SessionDiffs {
             journeys = 0;
             events = 0;
             for (Journey j : s.journeys) {
-                boolean seen = false;
-                for (Segment lane : j.lanes) {
-                    if (lane.host == scope.host()) {
-                        seen = true;
-                        events += lane.events;
+                if (scope.sees(j)) {
+                    journeys++;
+                    for (Segment lane : j.lanes) {
+                        events += scope.includes(lane.host) ? lane.events : 0;
                     }
                 }
-                journeys += seen ? 1 : 0;
             }
         }
         return new DiffViews.SessionSide(scope.side().ref(), scope.side().session(), scope.side().sessionHost(),
@@ -174,7 +182,7 @@ final class SessionDiffs {
         Map<Long, Integer> ids = new HashMap<>();
         for (Journey j : s.journeys) {
             Flow f = j.flow;
-            if (f == null || f.saddr() == null || !passes(j, scope)) {
+            if (f == null || f.saddr() == null || !scope.sees(j)) {
                 continue;
             }
             FlowAgg agg = flows.computeIfAbsent(flow(f), k -> new FlowAgg());
@@ -211,18 +219,6 @@ final class SessionDiffs {
             p[0]++;
         }
         return flows;
-    }
-
-    private static boolean passes(Journey j, Scope scope) {
-        if (scope.host() < 0) {
-            return true;
-        }
-        for (Segment lane : j.lanes) {
-            if (lane.host == scope.host()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
