@@ -201,6 +201,11 @@ class DiffBrowserTest {
         assertThat(page.locator("#right-session")).hasValue(String.valueOf(after));
         assertThat(flow(page).locator("tr.first-divergence")).containsText("NETFILTER_DROP");
 
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Swap sides")).click();
+        assertThat(page).hasURL(Pattern.compile("left=" + after + "&right=" + before));
+        assertThat(page.locator("#summary")).containsText("left net:netif_receive_skb on " + fleet.hostName("h2")
+                + " → skb:kfree_skb (NETFILTER_DROP)");
+
         darkPage.navigate(url("/diff?left=" + before + "&right=" + after));
         assertThat(flow(darkPage).locator("tr.first-divergence")).isVisible();
         assertAccessible(darkPage, "the session diff (dark)");
