@@ -1,11 +1,12 @@
 // The diff page: two sides (a session, one host of a session, a journey or one host's packet) chosen in a form and
 // carried in the URL (?left=&right=, plus the flow filter q and differing=1), compared by the diff API. Two paths
-// are shown aligned as sequences with the first difference marked; two sessions per flow. Text only through
-// textContent: hosts, probe points and reasons come from agents.
+// are shown aligned as sequences with the first difference marked (diff-rows.js); two sessions per flow
+// (diff-flows.js). Text only through textContent: hosts, probe points and reasons come from agents.
 
 import { api, ApiError } from './api.js';
 import { el, say, number } from './dom.js';
-import { diffNs, formatDuration, formatTime, parseTime } from './time.js';
+import { count, divergenceText, goToRow, renderRows } from './diff-rows.js';
+import { filterFlows, renderSessions } from './diff-flows.js';
 import { query } from './url-state.js';
 
 const $ = id => document.getElementById(id);
@@ -14,7 +15,6 @@ const SIDES = ['left', 'right'];
 const KEYS = ['left', 'right', 'q', 'differing'];
 const onlySession = cfg.onlySession || null;
 const hostsOf = new Map(); // session id -> Promise of its host names
-let answer = null;         // the last diff shown
 
 // ---- the URL ---------------------------------------------------------------------------------------------------
 
@@ -167,8 +167,9 @@ async function compare(focus) {
     return;
   }
   $('diff-status').textContent = 'Comparing ' + view.left + ' with ' + view.right + '…';
+  let d;
   try {
-    answer = await api(cfg.diff + query({ left: view.left, right: view.right }));
+    d = await api(cfg.diff + query({ left: view.left, right: view.right }));
   } catch (e) {
     $('diff-status').textContent = '';
     showProblem(e);
@@ -176,7 +177,7 @@ async function compare(focus) {
   }
   $('diff-status').textContent = '';
   say($('form-errors'), null);
-  render(answer);
+  render(d);
   $('result').hidden = false;
   if (focus) $('result-title').focus();
 }
@@ -217,8 +218,12 @@ function render(d) {
   $('path-result').hidden = d.mode !== 'paths';
   $('session-result').hidden = d.mode !== 'sessions';
   renderSides(d);
-  if (d.mode === 'paths') renderPaths(d);
-  else renderSessions(d);
+  if (d.mode === 'paths') {
+    renderPaths(d);
+  } else {
+    renderSessions(d, $('summary'), $('flows'));
+    applyFlowFilter();
+  }
 }
 
 function sideLink(text, session, pkt) {
@@ -262,98 +267,6 @@ function describe(s) {
 
 // ---- two paths -------------------------------------------------------------------------------------------------
 
-function pointText(step, withHost) {
-  if (!step) return 'nothing';
-  const point = step.dropReason ? step.func + ' (' + step.dropReason + ')' : step.point;
-  return withHost && step.host ? point + ' on ' + step.host : point;
-}
-
-/** "First difference: step 7 — left nf_hook_slow → kfree_skb_reason (NETFILTER_DROP), right ip_local_deliver → …". */
-function divergenceText(div) {
-  const after = div.after ? pointText(div.after, true) + ' → ' : '(start) → ';
-  const side = s => s ? after + pointText(s, true) : after + 'nothing (the path ends here)';
-  return 'First difference: step ' + (div.row + 1) + ' — left ' + side(div.left) + ', right ' + side(div.right);
-}
-
-const OPS = {
-  same: ['=', 'same point'],
-  changed: ['≠', 'different points'],
-  left: ['◀', 'only on the left'],
-  right: ['▶', 'only on the right'],
-  unaligned: ['·', 'not compared'],
-};
-
-/** "1 packet", "3 packets". */
-function count(n, word) {
-  return number(n) + ' ' + word + (n === 1 ? '' : 's');
-}
-
-function pointCell(side, step) {
-  const cell = el('td', 'side-' + side);
-  if (!step) {
-    cell.classList.add('gap');
-    cell.appendChild(el('span', 'muted', '—'));
-    cell.appendChild(el('span', 'visually-hidden', 'nothing'));
-    return cell;
-  }
-  cell.appendChild(el('code', 'point', step.func || step.point));
-  if (step.dropReason) cell.appendChild(el('span', 'drop-text', ' ' + step.dropReason));
-  if (step.location) cell.appendChild(el('span', 'muted', ' @' + step.location));
-  return cell;
-}
-
-function timeCell(side, step, first) {
-  const cell = el('td', 'num side-' + side + (step ? '' : ' gap'));
-  if (!step || !step.time || !first) return cell;
-  if (step.host === first.host) {
-    cell.textContent = formatDuration(diffNs(parseTime(first.time), parseTime(step.time)), true);
-    cell.title = formatTime(parseTime(step.time)) + ' on ' + step.host + '\'s clock';
-  } else {
-    // Another host's clock, lined up with the first host's by the journey's estimate (JSON numbers are doubles:
-    // whole microseconds are all they carry exactly at this size).
-    cell.textContent = '≈ ' + formatDuration(Math.round((step.alignedNs - first.alignedNs) / 1000) * 1000, true);
-    cell.title = formatTime(parseTime(step.time)) + ' on ' + step.host + '\'s clock, lined up with ' + first.host
-      + '\'s within the uncertainty the journey states';
-  }
-  return cell;
-}
-
-/**
- * Rows of two aligned paths into a table body; the first divergence's row marked. Hosts and times are columns
- * only when the steps have them.
- */
-function renderRows(body, rows, divergence, { showTimes, showHosts }) {
-  body.replaceChildren();
-  const firstOf = side => (rows.find(r => r[side]) || {})[side];
-  const firsts = { left: firstOf('left'), right: firstOf('right') };
-  rows.forEach((r, i) => {
-    const tr = document.createElement('tr');
-    tr.className = 'diff-' + r.op;
-    const step = el('th', 'num', String(i + 1));
-    step.scope = 'row';
-    tr.appendChild(step);
-    const cells = side => {
-      tr.appendChild(pointCell(side, r[side]));
-      if (showHosts) tr.appendChild(el('td', 'host side-' + side + (r[side] ? '' : ' gap'), r[side] ? r[side].host || '' : ''));
-      if (showTimes) tr.appendChild(timeCell(side, r[side], firsts[side]));
-    };
-    cells('left');
-    const [symbol, words] = OPS[r.op] || OPS.unaligned;
-    const match = el('td', 'match');
-    match.appendChild(el('span', null, symbol));
-    match.firstChild.setAttribute('aria-hidden', 'true');
-    match.appendChild(el('span', 'visually-hidden', words));
-    tr.appendChild(match);
-    cells('right');
-    if (divergence && divergence.row === i) {
-      tr.classList.add('first-divergence');
-      tr.tabIndex = -1;
-      match.appendChild(el('span', 'divergence-mark', 'first difference'));
-    }
-    body.appendChild(tr);
-  });
-}
-
 function renderPaths(d) {
   const summary = $('summary');
   summary.replaceChildren();
@@ -379,160 +292,9 @@ function outcome(s) {
   return s.state + (s.dropReason ? ' (' + s.dropReason + ' on ' + s.dropHost + ')' : '');
 }
 
-function goToRow(rowOf) {
-  const button = el('button', 'link-button', 'Show it');
-  button.type = 'button';
-  button.addEventListener('click', () => {
-    const row = rowOf();
-    if (!row) return;
-    const details = row.closest('details');
-    if (details) details.open = true;
-    row.scrollIntoView({ block: 'center' });
-    row.focus();
-  });
-  return button;
-}
-
-// ---- two sessions, per flow ------------------------------------------------------------------------------------
-
-function flowText(f) {
-  const end = (addr, port) => (addr || '?') + (port === null || port === undefined ? '' : ':' + port);
-  return (f.proto || '') + ' ' + end(f.saddr, f.sport) + ' → ' + end(f.daddr, f.dport);
-}
-
-function differs(fd) {
-  return !fd.left || !fd.right || fd.leftOnly.length || fd.rightOnly.length || fd.dropReasonsLeftOnly.length
-    || fd.dropReasonsRightOnly.length || fd.firstDivergence;
-}
-
-/** "delivered 3, dropped 1"; drop reasons keyed "host REASON" (when hosts are compared) read "REASON on host 3". */
-function countsText(map) {
-  const entries = Object.entries(map || {});
-  const key = k => k.includes(' ') ? k.substring(k.indexOf(' ') + 1) + ' on ' + k.substring(0, k.indexOf(' ')) : k;
-  return entries.length ? entries.map(([k, n]) => key(k) + ' ' + number(n)).join(', ') : '—';
-}
-
-function countList(title, counts, kind) {
-  const box = el('div', 'only ' + kind);
-  box.appendChild(el('h4', null, title));
-  const list = el('ul');
-  for (const c of counts) {
-    const item = el('li');
-    const point = c.point.replace(/^(.*)\((.+)\)$/, '$1 ($2)');
-    item.appendChild(el('code', /\(|^[A-Z_]+$/.test(c.point) ? 'point drop-text' : 'point', point));
-    if (c.host) item.append(' on ' + c.host);
-    item.appendChild(el('span', 'muted', ' — ' + count(c.journeys, 'packet') + ', ' + count(c.events, 'event')));
-    list.appendChild(item);
-  }
-  box.appendChild(list);
-  return box;
-}
-
-function flowArticle(fd, index) {
-  const article = el('article', 'flow-diff' + (differs(fd) ? ' differs' : ''));
-  article.dataset.text = [flowText(fd.flow), ...[fd.leftOnly, fd.rightOnly, fd.dropReasonsLeftOnly,
-    fd.dropReasonsRightOnly].flat().map(c => (c.host || '') + ' ' + c.point),
-  ...Object.keys((fd.left || {}).dropReasons || {}), ...Object.keys((fd.right || {}).dropReasons || {})]
-    .join(' ').toLowerCase();
-  const head = el('h3', null, flowText(fd.flow));
-  head.appendChild(el('span', 'badge ' + (differs(fd) ? 'badge-differs' : 'badge-same'), differs(fd) ? 'differs' : 'same'));
-  article.appendChild(head);
-
-  const table = el('table', 'data compact flow-counts');
-  table.appendChild(el('caption', 'visually-hidden', 'Counts on each side for ' + flowText(fd.flow)));
-  const thead = table.createTHead().insertRow();
-  for (const h of ['Count', 'Left', 'Right']) {
-    const th = el('th', null, h);
-    th.scope = 'col';
-    thead.appendChild(th);
-  }
-  const body = table.createTBody();
-  const line = (label, value) => {
-    const tr = body.insertRow();
-    const th = el('th', null, label);
-    th.scope = 'row';
-    tr.appendChild(th);
-    for (const side of ['left', 'right']) {
-      tr.appendChild(el('td', fd[side] ? null : 'muted', fd[side] ? value(fd[side])
-        : 'not seen ' + (answer[side].host ? 'on ' + answer[side].host : 'in this session')));
-    }
-  };
-  line('Packets', s => number(s.journeys));
-  line('Outcome', s => countsText(s.states));
-  line('Drop reasons', s => countsText(s.dropReasons));
-  article.appendChild(table);
-
-  const only = el('div', 'only-lists');
-  if (fd.leftOnly.length) only.appendChild(countList('Probe points only on the left', fd.leftOnly, 'left'));
-  if (fd.rightOnly.length) only.appendChild(countList('Probe points only on the right', fd.rightOnly, 'right'));
-  if (fd.dropReasonsLeftOnly.length) only.appendChild(countList('Drop reasons only on the left', fd.dropReasonsLeftOnly, 'left'));
-  if (fd.dropReasonsRightOnly.length) only.appendChild(countList('Drop reasons only on the right', fd.dropReasonsRightOnly, 'right'));
-  if (only.childElementCount) article.appendChild(only);
-
-  if (fd.firstDivergence) {
-    article.appendChild(el('p', 'flow-divergence', divergenceText(fd.firstDivergence)
-      + ' (the most common path of this flow on each side)'));
-  }
-  if (fd.rows && fd.rows.length) {
-    const details = el('details');
-    details.open = index === 0 && !!fd.firstDivergence;
-    details.appendChild(el('summary', null, 'The most common path on each side, aligned'));
-    const wrap = el('div', 'table-wrap');
-    const t = el('table', 'data compact diff-table');
-    t.appendChild(el('caption', 'visually-hidden', 'Most common paths of ' + flowText(fd.flow) + ', aligned'));
-    const hr = t.createTHead().insertRow();
-    const showHosts = fd.rows.some(r => (r.left && r.left.host) || (r.right && r.right.host));
-    const headers = showHosts ? ['Step', 'Left', 'Host', 'Match', 'Right', 'Host'] : ['Step', 'Left', 'Match', 'Right'];
-    for (const h of headers) {
-      const th = el('th', h === 'Step' ? 'num' : null, h);
-      th.scope = 'col';
-      hr.appendChild(th);
-    }
-    renderRows(t.createTBody(), fd.rows, fd.firstDivergence, { showTimes: false, showHosts });
-    wrap.appendChild(t);
-    details.appendChild(wrap);
-    article.appendChild(details);
-  }
-  return article;
-}
-
-function renderSessions(d) {
-  const summary = $('summary');
-  summary.replaceChildren();
-  if (d.identical) {
-    summary.textContent = 'No difference: ' + d.message + '.';
-  } else if (d.firstDivergence && d.firstDivergence.firstDivergence) {
-    summary.appendChild(el('strong', null, flowText(d.firstDivergence.flow) + ': '
-      + divergenceText(d.firstDivergence.firstDivergence)));
-  } else if (d.backendsDiffer) {
-    summary.textContent = 'Flows are compared by outcome and drop reason only.';
-  } else {
-    const fd = d.flows.find(differs);
-    const missing = fd && (!fd.left ? 'left' : !fd.right ? 'right' : null);
-    summary.textContent = !fd ? 'Flows differ: see each flow below.'
-      : missing ? flowText(fd.flow) + ': ' + count(fd[missing === 'left' ? 'right' : 'left'].journeys, 'packet')
-        + ' on the ' + (missing === 'left' ? 'right' : 'left') + ', none on the ' + missing + '.'
-      : flowText(fd.flow) + ' differs in its drop reasons: see below.';
-  }
-  const flows = $('flows');
-  flows.replaceChildren();
-  d.flows.forEach((fd, i) => flows.appendChild(flowArticle(fd, i)));
-  if (d.flowsTruncated) flows.appendChild(el('p', 'muted', 'Only the ' + d.flows.length + ' most different flows are shown.'));
-  if (!d.flows.length) flows.appendChild(el('p', 'muted', 'Neither side has a flow with addresses.'));
-  applyFlowFilter();
-}
-
 function applyFlowFilter() {
-  const q = $('flow-query').value.trim().toLowerCase();
-  const onlyDiffering = $('only-differing').checked;
-  const articles = [...$('flows').querySelectorAll('article.flow-diff')];
-  let shown = 0;
-  for (const a of articles) {
-    a.hidden = (onlyDiffering && !a.classList.contains('differs')) || (q !== '' && !a.dataset.text.includes(q));
-    if (!a.hidden) shown++;
-  }
-  $('flow-count').textContent = shown === articles.length
-    ? count(articles.length, 'flow') : number(shown) + ' of ' + count(articles.length, 'flow');
+  $('flow-count').textContent = filterFlows($('flows'), $('flow-query').value.trim().toLowerCase(),
+    $('only-differing').checked);
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------------------
