@@ -80,6 +80,7 @@ async function loadDetail() {
   $('mode-live').disabled = !live;
   renderHostProblems(detail.hosts);
   renderDownloads();
+  renderCompareHosts(detail.hosts);
   return detail;
 }
 
@@ -92,6 +93,15 @@ function renderHostProblems(hosts) {
   for (const h of problems) {
     region.appendChild(el('p', 'message ' + (h.state === 'failed' ? 'error' : 'warning'),
       h.host + ' is ' + h.state + (h.reason ? ': ' + h.reason : '')));
+  }
+}
+
+/** "Compare two hosts…": the session's first two hosts side by side on the diff page (either can be changed there). */
+function renderCompareHosts(hosts) {
+  const link = $('compare-hosts');
+  link.hidden = hosts.length < 2;
+  if (hosts.length >= 2) {
+    link.href = cfg.compare + query({ left: cfg.session + '@' + hosts[0].host, right: cfg.session + '@' + hosts[1].host });
   }
 }
 
@@ -388,6 +398,7 @@ async function openPath(host, packet, time) {
   panel.hidden = false;
   main.classList.add('with-path');
   $('path-title').textContent = 'Packet ' + packet + ' on ' + host;
+  $('path-compare').href = cfg.compare + query({ left: cfg.session + ':' + host + ':' + packet });
   $('waterfall').replaceChildren(el('p', 'muted', 'Loading…'));
   $('follow-journey').hidden = true;
   try {

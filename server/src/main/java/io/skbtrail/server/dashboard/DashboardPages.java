@@ -27,31 +27,31 @@ class DashboardPages {
 
     @GetMapping("/")
     String hosts(Model model) {
-        signedIn(model, "hosts");
+        PageModel.signedIn(model, "hosts");
         return "hosts";
     }
 
     @GetMapping("/sessions")
     String sessionList(Model model) {
-        signedIn(model, "sessions");
+        PageModel.signedIn(model, "sessions");
         return "sessions";
     }
 
     /** Operators only (security config): a viewer who follows the link gets 403. */
     @GetMapping("/sessions/new")
     String newSession(Model model) {
-        signedIn(model, "new");
+        PageModel.signedIn(model, "new");
         return "new-session";
     }
 
     @GetMapping("/sessions/{id}")
     String session(@PathVariable long id, Model model, HttpServletResponse response) {
-        signedIn(model, "sessions");
+        PageModel.signedIn(model, "sessions");
         String state;
         try {
             state = sessions.get(id).getState();
         } catch (ApiProblem missing) {
-            return notFound(model, response, "Session " + id + " does not exist (it may have been deleted).");
+            return PageModel.notFound(model, response, "Session " + id + " does not exist (it may have been deleted).");
         }
         String api = "/api/sessions/" + id;
         model.addAttribute("view", new SessionPage(id, state, api, api, api + "/summary", api + "/events",
@@ -67,26 +67,18 @@ class DashboardPages {
         try {
             id = shared.sessionId(token);
         } catch (ApiProblem refused) {
-            return notFound(model, response, PageModel.SHARE_REFUSED);
+            return PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED);
         }
         String state;
         try {
             state = sessions.get(id).getState();
         } catch (ApiProblem deleted) {
-            return notFound(model, response, PageModel.SHARE_REFUSED);
+            return PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED);
         }
         String api = "/api/shared/" + token;
         model.addAttribute("view", new SessionPage(id, state, api, api + "/session", api + "/summary", api + "/events",
                 api + "/live", "/s/" + token, true));
         return "session";
-    }
-
-    private static String notFound(Model model, HttpServletResponse response, String message) {
-        return PageModel.notFound(model, response, message);
-    }
-
-    private static void signedIn(Model model, String section) {
-        PageModel.signedIn(model, section);
     }
 
     /**

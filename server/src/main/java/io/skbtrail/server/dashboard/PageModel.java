@@ -5,15 +5,14 @@ import io.skbtrail.server.security.Role;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.ui.Model;
 
-/** What every dashboard page's template needs from its controller, whichever feature owns the page. */
+/** What every page's header needs (who is looking, what their role allows), and the not-found page. */
 public final class PageModel {
-    /** The words of the not-found page for a share link that no longer opens anything. */
-    public static final String SHARE_REFUSED = "This share link is unknown, revoked or expired. "
+    public static final String SHARE_LINK_REFUSED = "This share link is unknown, revoked or expired. "
             + "Ask whoever sent it for a new one.";
 
     private PageModel() {}
 
-    /** Who is looking and which controls their role allows; {@code section} is the navigation entry to mark. */
+    /** A signed-in user's page in this section of the navigation. */
     public static void signedIn(Model model, String section) {
         Role role = CurrentUser.role().orElse(Role.VIEWER);
         model.addAttribute("username", CurrentUser.name());
@@ -24,12 +23,12 @@ public final class PageModel {
         model.addAttribute("shared", false);
     }
 
-    /** A page seen through a share link: no navigation, no user. */
+    /** A share link's page: no navigation, no account. */
     public static void shared(Model model) {
         model.addAttribute("shared", true);
     }
 
-    /** The not-found page (status 404) with what the user should know. */
+    /** The not-found page with this message, status 404. */
     public static String notFound(Model model, HttpServletResponse response, String message) {
         response.setStatus(HttpServletResponse.SC_NOT_FOUND);
         model.addAttribute("message", message);

@@ -1,6 +1,8 @@
 package io.skbtrail.server.journeys;
 
 import io.skbtrail.server.api.ApiProblem;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -29,17 +31,34 @@ class DiffService {
             }
         }
         if (left.isSession() != right.isSession()) {
-            throw ApiProblem.badRequest("left and right must both be sessions, or both packet paths"
+            throw ApiProblem.badRequest("left and right must both be sessions (12, 12@host), or both packet paths"
                     + " (session:journey or session:host:packet)");
         }
         if (left.isSession()) {
             SessionJourneys.View l = journeys.view(left.session());
             SessionJourneys.View r = journeys.view(right.session());
+            int lh = hostOf("left", left, l.joined());
+            int rh = hostOf("right", right, r.joined());
             journeys.loadAllFlows(l.joined());
             journeys.loadAllFlows(r.joined());
-            return SessionDiffs.diff(left, l, right, r);
+            return SessionDiffs.diff(new SessionDiffs.Scope(left, l, lh), new SessionDiffs.Scope(right, r, rh));
         }
         return PathDiffs.diff(path(left), path(right));
+    }
+
+    /** The index of the host a {@code 12@node-a} side is limited to, -1 for a whole session; 400 if unknown. */
+    private static int hostOf(String field, DiffSide side, JoinedSession joined) {
+        if (side.sessionHost() == null) {
+            return -1;
+        }
+        int host = joined.hostIndexByName(side.sessionHost());
+        if (host < 0) {
+            List<String> names = new ArrayList<>();
+            joined.hosts.forEach(h -> names.add(h.name()));
+            throw DiffSide.bad(field, "\"" + side.sessionHost() + "\" is not a host of session " + side.session()
+                    + (names.isEmpty() ? " (it has no events yet)" : "; its hosts: " + String.join(", ", names)));
+        }
+        return host;
     }
 
     private PathDiffs.Path path(DiffSide side) {

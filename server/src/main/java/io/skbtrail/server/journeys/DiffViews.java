@@ -35,7 +35,7 @@ final class DiffViews {
             List<Count> dropReasonsLeftOnly, List<Count> dropReasonsRightOnly, Divergence firstDivergence,
             List<Row> rows) {}
 
-    record SessionSide(String ref, long session, long journeys, long events, boolean complete, List<String> backends) {}
+    record SessionSide(String ref, long session, String host, long journeys, long events, boolean complete, List<String> backends) {}
 
     record SessionDiff(String mode, SessionSide left, SessionSide right, boolean byHost, boolean backendsDiffer,
             String message, boolean identical, FlowDiff firstDivergence, List<FlowDiff> flows, boolean flowsTruncated) {}

@@ -55,7 +55,7 @@ class JourneyPages {
     String sharedList(@PathVariable String token, Model model, HttpServletResponse response) {
         PageModel.shared(model);
         Page page = sharedPage(token, null);
-        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_REFUSED)
+        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED)
                 : page(model, response, page, "journeys");
     }
 
@@ -64,7 +64,7 @@ class JourneyPages {
             HttpServletResponse response) {
         PageModel.shared(model);
         Page page = sharedPage(token, jid);
-        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_REFUSED)
+        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED)
                 : page(model, response, page, "journey");
     }
 
@@ -74,7 +74,7 @@ class JourneyPages {
             HttpServletResponse response) {
         PageModel.shared(model);
         Page page = sharedPage(token, null);
-        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_REFUSED)
+        return page == null ? PageModel.notFound(model, response, PageModel.SHARE_LINK_REFUSED)
                 : follow(model, response, page, host, packet, time);
     }
 
@@ -100,7 +100,7 @@ class JourneyPages {
         try {
             state = sessions.get(page.session()).getState();
         } catch (ApiProblem missing) {
-            return PageModel.notFound(model, response, page.readOnly() ? PageModel.SHARE_REFUSED
+            return PageModel.notFound(model, response, page.readOnly() ? PageModel.SHARE_LINK_REFUSED
                     : "Session " + page.session() + " does not exist (it may have been deleted).");
         }
         if (page.journey() != null) {
@@ -122,7 +122,7 @@ class JourneyPages {
         try {
             sessions.get(page.session());
         } catch (ApiProblem missing) {
-            return PageModel.notFound(model, response, page.readOnly() ? PageModel.SHARE_REFUSED
+            return PageModel.notFound(model, response, page.readOnly() ? PageModel.SHARE_LINK_REFUSED
                     : "Session " + page.session() + " does not exist (it may have been deleted).");
         }
         long[] id = packet == null ? null : JourneyIds.parsePacket(packet.trim());

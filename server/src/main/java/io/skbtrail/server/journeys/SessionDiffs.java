@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * The diff of two sessions (before and after a firewall change, say), per flow: which probe points and drop
  * reasons appear on one side and not the other, how often, and where the most common path of the flow on each
  * side parts from the other's. Flows are the journeys' flows (the tuple as the sender sent it) with ports of
- * Linux's ephemeral range (32768 and up) left out, so two runs of the same client compare.
+ * Linux's ephemeral range (32768 and up) left out, so two runs of the same client compare. A side can be one host's
+ * part of a session ({@code 12@router}): only journeys through that host, only its points and drops; since a
+ * journey's flow is the sender's tuple whichever host is looked at, the same packet counts under the same flow on
+ * the sender, the router and the receiver.
  */
 final class SessionDiffs {
     static final int MAX_FLOWS = 200;
@@ -33,25 +36,49 @@ final class SessionDiffs {
         final Map<String, String> dropHost = new HashMap<>();
     }
 
-    static DiffViews.SessionDiff diff(DiffSide leftSide, SessionJourneys.View left, DiffSide rightSide,
-            SessionJourneys.View right) {
-        JoinedSession l = left.joined();
-        JoinedSession r = right.joined();
-        Set<String> lh = new HashSet<>();
-        l.hosts.forEach(h -> lh.add(h.name()));
-        Set<String> common = new HashSet<>();
-        r.hosts.forEach(h -> {
-            if (lh.contains(h.name())) {
-                common.add(h.name());
+    /** One side: a session, or one host's part of it ({@code host} its index in the join, -1 for every host). */
+    record Scope(DiffSide side, SessionJourneys.View view, int host) {
+        JoinedSession joined() {
+            return view.joined();
+        }
+
+        boolean includes(int hostIndex) {
+            return host < 0 || host == hostIndex;
+        }
+
+        /** Whether the journey passed this side's host (every journey, for a whole session). */
+        boolean sees(Journey j) {
+            for (Segment lane : j.lanes) {
+                if (includes(lane.host)) {
+                    return true;
+                }
             }
-        });
+            return false;
+        }
+
+        Set<String> hostNames() {
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < joined().hosts.size(); i++) {
+                if (includes(i)) {
+                    names.add(joined().hosts.get(i).name());
+                }
+            }
+            return names;
+        }
+    }
+
+    static DiffViews.SessionDiff diff(Scope left, Scope right) {
+        Set<String> common = left.hostNames();
+        common.retainAll(right.hostNames());
+        // Points are told apart by host only where both sides have hosts in common: two hosts of one session
+        // (12@a against 12@b) compare their points as such.
         boolean byHost = !common.isEmpty();
-        List<String> lb = backends(l);
-        List<String> rb = backends(r);
+        List<String> lb = backends(left);
+        List<String> rb = backends(right);
         boolean backendsDiffer = !lb.isEmpty() && !rb.isEmpty() && !lb.equals(rb);
         Tokens tokens = new Tokens(byHost);
-        Map<DiffViews.Flow, FlowAgg> lf = aggregate(l, tokens);
-        Map<DiffViews.Flow, FlowAgg> rf = aggregate(r, tokens);
+        Map<DiffViews.Flow, FlowAgg> lf = aggregate(left, tokens);
+        Map<DiffViews.Flow, FlowAgg> rf = aggregate(right, tokens);
         Set<DiffViews.Flow> flows = new java.util.LinkedHashSet<>(lf.keySet());
         flows.addAll(rf.keySet());
         List<DiffViews.FlowDiff> out = new ArrayList<>();
@@ -76,7 +103,7 @@ final class SessionDiffs {
                         + ": they pass different kernel hooks, so probe points are not compared (only outcomes and drop reasons)"
                 : identical ? "the sessions show the same probe points and drop reasons for every flow"
                 : first != null ? first.firstDivergence().message() : "flows differ (see each flow)";
-        return new DiffViews.SessionDiff("sessions", side(leftSide, left, lb), side(rightSide, right, rb), byHost,
+        return new DiffViews.SessionDiff("sessions", side(left, lb), side(right, rb), byHost,
                 backendsDiffer, message, identical, first, truncated ? out.subList(0, MAX_FLOWS) : out, truncated);
     }
 
@@ -89,16 +116,32 @@ final class SessionDiffs {
                 || !d.dropReasonsLeftOnly().isEmpty() || !d.dropReasonsRightOnly().isEmpty() || d.firstDivergence() != null;
     }
 
-    private static DiffViews.SessionSide side(DiffSide side, SessionJourneys.View view, List<String> backends) {
-        return new DiffViews.SessionSide(side.ref(), side.session(), view.joined().journeys.length,
-                view.joined().events, view.complete(), backends);
+    private static DiffViews.SessionSide side(Scope scope, List<String> backends) {
+        JoinedSession s = scope.joined();
+        long journeys = s.journeys.length;
+        long events = s.events;
+        if (scope.host() >= 0) {
+            journeys = 0;
+            events = 0;
+            for (Journey j : s.journeys) {
+                if (scope.sees(j)) {
+                    journeys++;
+                    for (Segment lane : j.lanes) {
+                        events += scope.includes(lane.host) ? lane.events : 0;
+                    }
+                }
+            }
+        }
+        return new DiffViews.SessionSide(scope.side().ref(), scope.side().session(), scope.side().sessionHost(),
+                journeys, events, scope.view().complete(), backends);
     }
 
-    private static List<String> backends(JoinedSession s) {
+    private static List<String> backends(Scope scope) {
         Set<String> families = new TreeSet<>();
-        for (HostClock h : s.hosts) {
-            String f = PathDiffs.family(h.backend());
-            if (f != null) {
+        List<HostClock> hosts = scope.joined().hosts;
+        for (int i = 0; i < hosts.size(); i++) {
+            String f = PathDiffs.family(hosts.get(i).backend());
+            if (f != null && scope.includes(i)) {
                 families.add(f);
             }
         }
@@ -133,18 +176,19 @@ final class SessionDiffs {
         }
     }
 
-    private static Map<DiffViews.Flow, FlowAgg> aggregate(JoinedSession s, Tokens tokens) {
+    private static Map<DiffViews.Flow, FlowAgg> aggregate(Scope scope, Tokens tokens) {
+        JoinedSession s = scope.joined();
         Map<DiffViews.Flow, FlowAgg> flows = new LinkedHashMap<>();
         Map<Long, Integer> ids = new HashMap<>();
         for (Journey j : s.journeys) {
             Flow f = j.flow;
-            if (f == null || f.saddr() == null) {
+            if (f == null || f.saddr() == null || !scope.sees(j)) {
                 continue;
             }
             FlowAgg agg = flows.computeIfAbsent(flow(f), k -> new FlowAgg());
             agg.journeys++;
-            agg.states.merge(j.state.wireName(), 1L, Long::sum);
-            if (j.dropLane >= 0) {
+            agg.states.merge(state(j, scope), 1L, Long::sum);
+            if (j.dropLane >= 0 && scope.includes(j.lanes[j.dropLane].host)) {
                 Segment d = j.lanes[j.dropLane];
                 String key = tokens.byHost ? s.hostName(d) + " " + d.dropReason : d.dropReason;
                 agg.drops.merge(key, 1L, Long::sum);
@@ -153,6 +197,9 @@ final class SessionDiffs {
             StringBuilder path = new StringBuilder();
             Set<Integer> inJourney = new HashSet<>();
             for (Segment lane : j.lanes) {
+                if (!scope.includes(lane.host)) {
+                    continue;
+                }
                 for (int e = 0; e < lane.events; e++) {
                     long local = (long) lane.host << 32 | lane.tokens[e];
                     Integer id = ids.get(local);
@@ -172,6 +219,20 @@ final class SessionDiffs {
             p[0]++;
         }
         return flows;
+    }
+
+    /**
+     * The journey's outcome, or for one host's part of a session what became of the packet there: dropped there,
+     * {@code passed} on to another traced host, or the journey's own outcome where this host was its last.
+     */
+    private static String state(Journey j, Scope scope) {
+        if (scope.host() < 0) {
+            return j.state.wireName();
+        }
+        if (j.dropLane >= 0 && j.lanes[j.dropLane].host == scope.host()) {
+            return Journey.State.DROPPED.wireName();
+        }
+        return j.lanes[j.lanes.length - 1].host == scope.host() && j.dropLane < 0 ? j.state.wireName() : "passed";
     }
 
     static DiffViews.Flow flow(Flow f) {

@@ -182,7 +182,7 @@ public final class Fleet implements AutoCloseable {
         return all;
     }
 
-    JsonNode stopAndAwait(long session) throws IOException, InterruptedException {
+    public JsonNode stopAndAwait(long session) throws IOException, InterruptedException {
         Api.Response r = admin.post("/api/sessions/" + session + "/stop", "");
         if (r.status() != 202) {
             throw new IllegalStateException("stop: " + r.status() + " " + r.text());

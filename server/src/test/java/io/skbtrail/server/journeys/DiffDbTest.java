@@ -165,4 +165,111 @@ class DiffDbTest extends JourneyTestBase {
             assertThat(paths.get("message").asString()).contains("left delivered").contains("right dropped (NETFILTER_DROP");
         }
     }
+
+    @Test
+    void oneHostOfEachSessionComparesOnlyThatHostsPointsAndDrops() {
+        try (Hosts hosts = new Hosts("a", "router", "b")) {
+            long before = run(hosts, false, 40001, Map.of(), false);
+            long after = run(hosts, true, 50002, Map.of(), false);
+            String router = hosts.name("router");
+            JsonNode d = diff(before + "@" + router, after + "@" + router);
+            assertThat(d.get("mode").asString()).isEqualTo("sessions");
+            assertThat(d.get("byHost").asBoolean()).isTrue();
+            assertThat(d.get("left").get("host").asString()).isEqualTo(router);
+            assertThat(d.get("left").get("journeys").asLong()).isEqualTo(3);
+            assertThat(d.get("left").get("events").asLong()).as("the router's 4 points of 3 packets").isEqualTo(12);
+            assertThat(d.get("right").get("events").asLong()).isEqualTo(6);
+            assertThat(d.get("flows")).hasSize(1);
+            JsonNode flow = d.get("flows").get(0);
+            assertThat(flow.get("left").get("states").get("passed").asLong()).as("sent on to b").isEqualTo(3);
+            assertThat(flow.get("right").get("states").get("dropped").asLong()).isEqualTo(3);
+            List<String> hostsNamed = new ArrayList<>();
+            hostsNamed.addAll(flow.get("leftOnly").findValuesAsString("host"));
+            hostsNamed.addAll(flow.get("rightOnly").findValuesAsString("host"));
+            assertThat(hostsNamed).as("neither a's nor b's points").isNotEmpty().containsOnly(router);
+            assertThat(flow.get("rightOnly").findValuesAsString("point")).containsExactly("skb:kfree_skb(NETFILTER_DROP)");
+            assertThat(flow.get("leftOnly").findValuesAsString("point")).contains("net:net_dev_queue");
+            assertThat(flow.get("firstDivergence").get("after").get("point").asString()).isEqualTo("net:netif_receive_skb");
+            assertThat(flow.get("firstDivergence").get("right").get("point").asString())
+                    .isEqualTo("skb:kfree_skb(NETFILTER_DROP)");
+
+            // a's drop-free part of the same sessions: nothing differs there
+            String a = hosts.name("a");
+            JsonNode senders = diff(before + "@" + a, after + "@" + a);
+            assertThat(senders.get("identical").asBoolean()).as(senders.toString()).isTrue();
+        }
+    }
+
+    @Test
+    void twoHostsOfOneSessionLineUpPerFlowAndAlignAsSequences() {
+        try (Hosts hosts = new Hosts("a", "router", "b")) {
+            long session = run(hosts, false, 40001, Map.of(), false);
+            String a = hosts.name("a");
+            String router = hosts.name("router");
+            JsonNode d = diff(session + "@" + a, session + "@" + router);
+            assertThat(d.get("byHost").asBoolean()).as("different hosts: their points compare as such").isFalse();
+            assertThat(d.get("flows")).as("the same packets on two hosts: one flow").hasSize(1);
+            JsonNode flow = d.get("flows").get(0);
+            assertThat(flow.get("left").get("journeys").asLong()).isEqualTo(3);
+            assertThat(flow.get("right").get("journeys").asLong()).isEqualTo(3);
+            assertThat(flow.get("left").get("states").get("passed").asLong()).isEqualTo(3);
+            assertThat(flow.get("leftOnly")).isEmpty();
+            assertThat(flow.get("rightOnly").findValuesAsString("point")).containsExactly("net:netif_receive_skb");
+            List<String> ops = new ArrayList<>();
+            flow.get("rows").forEach(r -> ops.add(r.get("op").asString()));
+            assertThat(ops).containsExactly("right", "same", "same", "same");
+            assertThat(flow.get("firstDivergence").get("right").get("point").asString()).isEqualTo("net:netif_receive_skb");
+            assertThat(flow.get("firstDivergence").get("after").isNull()).isTrue();
+            assertThat(d.get("message").asString()).startsWith("from the start");
+
+            String b = hosts.name("b");
+            JsonNode receiver = diff(session + "@" + router, session + "@" + b);
+            assertThat(receiver.get("flows").get(0).get("right").get("states").get("delivered").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void malformedOrUnknownHostSidesAreRefusedWithWhatToWrite() {
+        try (Hosts hosts = new Hosts("a", "router", "b")) {
+            long session = run(hosts, false, 40001, Map.of(), false);
+            String a = hosts.name("a");
+            JsonNode unknown = refused(session + "@" + a, session + "@no-such-host");
+            assertThat(unknown.get("errors").get(0).get("field").asString()).isEqualTo("right");
+            assertThat(unknown.get("detail").asString()).contains("\"no-such-host\" is not a host of session " + session)
+                    .contains(hosts.name("router"));
+            for (String bad : List.of(session + "@", "@" + a, session + "@" + a + ":1", "x@" + a, "0@" + a)) {
+                JsonNode p = refused(bad, String.valueOf(session));
+                assertThat(p.get("errors").get(0).get("field").asString()).as(bad).isEqualTo("left");
+                assertThat(p.get("detail").asString()).as(bad).contains("12@node-a");
+            }
+            assertThat(refused(session + "@" + a, session + ":" + a + ":1").get("detail").asString())
+                    .contains("must both be sessions (12, 12@host), or both packet paths");
+            assertThat(admin().get("/api/diff?left=987654321@" + a + "&right=" + session).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aShareLinkComparesTwoHostsOfItsOwnSessionOnly() {
+        try (Hosts hosts = new Hosts("a", "router", "b")) {
+            long session = run(hosts, true, 40001, Map.of(), false);
+            long other = run(hosts, false, 50002, Map.of(), false);
+            String a = hosts.name("a");
+            String router = hosts.name("router");
+            String token = admin().post("/api/sessions/" + session + "/share", null).json().get("token").asString();
+            var shared = anonymous().get("/api/shared/" + token + "/diff?left=" + session + "@" + a + "&right=" + session
+                    + "@" + router);
+            assertThat(shared.status()).as(shared.toString()).isEqualTo(200);
+            assertThat(shared.json().get("flows").get(0).get("dropReasonsRightOnly").get(0).get("point").asString())
+                    .isEqualTo("NETFILTER_DROP");
+            assertThat(anonymous().get("/api/shared/" + token + "/diff?left=" + session + "@" + a + "&right=" + other
+                    + "@" + a).status()).isEqualTo(404);
+        }
+    }
+
+    private JsonNode refused(String left, String right) {
+        var r = admin().get("/api/diff?left=" + left + "&right=" + right);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.isProblem()).isTrue();
+        return r.json();
+    }
 }
