@@ -86,6 +86,10 @@ public class HostService {
                 h.setClock(clock[0], clock[1]);
             }
         });
+        // The host's row first, then its session rows: the order ingest locks them in (hosts row for update,
+        // then session_hosts). The other order deadlocks with a batch being stored, and PostgreSQL takes
+        // deadlock_timeout (1 s) to find out: ingest of that host stalled for a second at every clock sample.
+        hosts.flush();
         if (clock != null) {
             // The sessions it traces keep the best estimate seen while it traced them (journeys align with it).
             jdbc.update("update session_hosts set clock_offset_ns = ?, clock_uncertainty_ns = ?"

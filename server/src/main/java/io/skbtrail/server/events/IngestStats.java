@@ -20,18 +20,27 @@ public class IngestStats {
     private final LongAdder duplicates = new LongAdder();
     private final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
     private volatile Instant since = Instant.now();
+    /** {@link #since} in nanoseconds since the epoch: only events that happened from then on have a latency here. */
+    private volatile long sinceNs = nanos(since);
 
     /** A snapshot; latencies are upper bounds of their power-of-two bucket. */
     public record Snapshot(Instant since, long batches, long events, long duplicateBatches, Long latencyP50Ms,
             Long latencyP90Ms, Long latencyP99Ms, Long latencyMaxMs) {}
 
-    /** A batch committed: its events' times (nanoseconds since the epoch) against the commit's. */
+    /**
+     * A batch committed: its events' times (nanoseconds since the epoch) against the commit's. Events that
+     * happened before the last reset are counted but given no latency: they belong to the period before it.
+     */
     void stored(long[] timesNs, int count, long committedEpochMs) {
         batches.increment();
         events.add(count);
         // Counted here first: one shared update per bucket and batch, not per event.
         long[] buckets = new long[BUCKETS];
+        long from = sinceNs;
         for (int i = 0; i < count; i++) {
+            if (timesNs[i] < from) {
+                continue;
+            }
             long ms = Math.max(0, committedEpochMs - Math.floorDiv(timesNs[i], 1_000_000L));
             buckets[ms == 0 ? 0 : Math.min(BUCKETS - 1, 64 - Long.numberOfLeadingZeros(ms))]++;
         }
@@ -79,6 +88,12 @@ public class IngestStats {
         for (int i = 0; i < BUCKETS; i++) {
             latency.set(i, 0);
         }
-        since = Instant.now();
+        Instant now = Instant.now();
+        since = now;
+        sinceNs = nanos(now);
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 }

@@ -103,6 +103,7 @@ final class SessionFeed {
 
     /** Numbers {@code count} events without keeping them; the buffer empties, as nothing older may stay. */
     private void skip(int count) {
+        long from = lastSeq + 1;
         lastSeq += count;
         unkeptUpTo = lastSeq;
         if (slots.length > 0) {
@@ -110,6 +111,25 @@ final class SessionFeed {
             start = 0;
         }
         firstSeq = lastSeq + 1;
+        // A viewer that arrived while the batch was on its way (read before anyone watched, stored after it
+        // subscribed): if it asked for events from now and has had none yet, these are from before its now;
+        // else it is told of the gap, not counted as having been too slow for them.
+        for (Viewer v : viewers) {
+            if (v.filter != null && v.fromNowAt == v.cursor) {
+                v.cursor = lastSeq;
+                v.fromNowAt = lastSeq;
+            } else if (v.filter != null && v.cursor < lastSeq) {
+                v.sendControl(LiveFrames.missed(Math.max(from, v.cursor + 1), lastSeq, "unwatched",
+                        unwatchedMessage(Math.max(from, v.cursor + 1), lastSeq)));
+                v.cursor = lastSeq;
+            }
+        }
+    }
+
+    private String unwatchedMessage(long from, long to) {
+        return "events " + from + ".." + to + " were stored while nobody watched this session's live stream (the server"
+                + " keeps them for viewers only while one is connected, and " + holdUnwatchedNanos / 1_000_000_000L
+                + " s after the last one left); page them from the events API";
     }
 
     private void add(LiveEntry entry) {
@@ -179,8 +199,10 @@ final class SessionFeed {
     synchronized void subscribe(Viewer v, EventCriteria filter, boolean compact, Long after, boolean otherRun) {
         v.filter = filter;
         v.compact = compact;
+        v.fromNowAt = -1;
         if (after == null) {
             v.cursor = lastSeq;
+            v.fromNowAt = lastSeq;
             return;
         }
         if (otherRun || after > lastSeq) {
@@ -195,10 +217,7 @@ final class SessionFeed {
             v.cursor = firstSeq - 1;
             if (after < unkeptUpTo) {
                 v.sendControl(LiveFrames.missed(after + 1, firstSeq - 1, "unwatched",
-                        "events " + (after + 1) + ".." + (firstSeq - 1) + " were stored while nobody watched this"
-                                + " session's live stream (the server keeps them for viewers only while one is"
-                                + " connected, and " + holdUnwatchedNanos / 1_000_000_000L + " s after the last one"
-                                + " left); page them from the events API"));
+                        unwatchedMessage(after + 1, firstSeq - 1)));
                 return;
             }
             v.sendControl(LiveFrames.missed(after + 1, firstSeq - 1, "evicted",

@@ -35,6 +35,11 @@ final class Viewer {
     boolean compact;
     /** Every event with a seq up to this one has been sent to this viewer, filtered out, or counted as dropped. */
     long cursor;
+    /**
+     * While a viewer that subscribed "from now" has had nothing yet: the seq it started at. Events read from the
+     * agents before it came but numbered after that are before its "now" (see SessionFeed#skip); else -1.
+     */
+    long fromNowAt = -1;
     long dropped;
     long lastFlushNanos;
     boolean endSent;

@@ -131,4 +131,37 @@ class EventStorageDbTest extends ServerIntegrationTest {
                 null), name -> null);
         return new EventFilter(new EventFilter.Params(criteria, null, null, after, limit));
     }
+
+    @Test
+    void batchesAreStoredWhileTheHostsClockIsRefreshedWithoutDeadlockingEachOther() throws Exception {
+        String incarnation = UUID.randomUUID().toString();
+        long host = host("clock-" + incarnation.substring(0, 8), incarnation);
+        String name = hosts.byId(host).orElseThrow().getName();
+        long session = sessions.create(new SessionRequest("tcp", List.of(name), null, null, null, null), "tester");
+        // What arming does: the host traces the session, so each clock sample also goes to its session row.
+        jdbc.update("update session_hosts set state = 'tracing' where session_id = ? and host_id = ?", session, host);
+        int batches = 300;
+        java.util.concurrent.atomic.AtomicBoolean storing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.CompletableFuture<Void> clock = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            for (long uncertainty = 10_000_000; storing.get(); uncertainty--) {
+                hosts.refresh(host, Instant.now(), new long[] {1_000, uncertainty});
+                refreshes.incrementAndGet();
+            }
+        });
+        long slowest = 0;
+        for (long seq = 1; seq <= batches; seq++) {
+            long started = System.nanoTime();
+            ingest.store(host, incarnation, batch(seq, session, List.of(event(2 * seq, "10.231.1.1", null, seq),
+                    event(2 * seq + 1, "10.231.1.1", null, seq))));
+            slowest = Math.max(slowest, System.nanoTime() - started);
+        }
+        storing.set(false);
+        clock.get(); // a deadlock aborts one side after PostgreSQL's deadlock_timeout: it would throw here or above
+        assertTrue(refreshes.get() > 0);
+        assertEquals(2L * batches, jdbc.queryForObject("select count(*) from events where session_id = ?", Long.class,
+                session));
+        System.out.printf("clock refreshes: %d beside %d batches, slowest batch %.1f ms%n", refreshes.get(), batches,
+                slowest / 1e6);
+    }
 }

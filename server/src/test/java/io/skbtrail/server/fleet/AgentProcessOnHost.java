@@ -25,7 +25,9 @@ final class AgentProcessOnHost implements AutoCloseable {
     static AgentProcessOnHost start(String server, String token, String name, String netns, String... labels)
             throws IOException {
         Path log = Files.createTempFile("skbtrail-agent-" + name, ".log");
+        // The JVM flags node-agent/bin/skbtrail-agent gives a real agent.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "connect",
                 "--server", server, "--token", token, "--name", name, "--filter-netns", "/run/netns/" + netns));
         for (String label : labels) {
@@ -40,7 +42,10 @@ final class AgentProcessOnHost implements AutoCloseable {
     static AgentProcessOnHost replay(String server, String token, String name, Path recording, String... labels)
             throws IOException {
         Path log = Files.createTempFile("skbtrail-replay-" + name, ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The collector of node-agent/bin/skbtrail-agent (one GC thread, nothing concurrent), but the full JIT: a
+        // replay stands in for agents on other machines, and here it shares the two cores with the server.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC"));
         // e.g. a profiler for the benchmark; {name} becomes the agent's name (one recording file each)
         String extra = System.getenv("SKBTRAIL_REPLAY_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {

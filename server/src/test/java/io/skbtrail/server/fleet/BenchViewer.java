@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A live stream viewer for the server benchmark: subscribes to everything from the start of a session and
- * counts what it receives and what the server says it dropped.
+ * counts what it receives, what the server says it dropped, and what it says was missed (a gap in the stream).
  */
 final class BenchViewer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -20,6 +20,7 @@ final class BenchViewer implements AutoCloseable {
     private final WebSocket socket;
     private volatile long received;
     private volatile long dropped;
+    private volatile long missed;
     private volatile long statusSeq;
 
     BenchViewer(String serverUrl, String user, String password, long session) throws Exception {
@@ -39,10 +40,14 @@ final class BenchViewer implements AutoCloseable {
         return dropped;
     }
 
+    long missed() {
+        return missed;
+    }
+
     /** Waits up to {@code seconds} until the viewer has had (or been told it lost) every one of {@code total}. */
     boolean awaitAll(long total, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (received + dropped < total || statusSeq < total) {
+        while (received + dropped + missed < total || statusSeq < total) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
@@ -69,6 +74,8 @@ final class BenchViewer implements AutoCloseable {
                 if (type.equals("events")) {
                     received += frame.get("events").size();
                     dropped = frame.get("dropped").asLong();
+                } else if (type.equals("missed")) {
+                    missed += frame.get("count").asLong();
                 } else if (type.equals("status")) {
                     dropped = frame.get("dropped").asLong();
                     statusSeq = frame.get("seq").asLong();
