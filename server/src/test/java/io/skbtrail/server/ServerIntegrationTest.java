@@ -97,6 +97,19 @@ public abstract class ServerIntegrationTest {
         return as(name, password);
     }
 
+    /** A browser signed in through the login form (with its CSRF field) as a new user with this role. */
+    protected Http signedInBrowser(String role) {
+        Http api = newUser(role);
+        Http browser = anonymous();
+        String csrf = io.skbtrail.server.security.SecurityTest.csrfField(browser.get("/login").body());
+        Http.Response signedIn = browser.postForm("/login",
+                java.util.Map.of("username", api.user(), "password", "pw-" + api.user(), "_csrf", csrf));
+        if (signedIn.status() != 302) {
+            throw new AssertionError("signing in as " + api.user() + " failed: " + signedIn);
+        }
+        return browser;
+    }
+
     /**
      * Inserts a session row directly (the sessions API is not part of these tests) and returns its id.
      *

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,12 +35,10 @@ import tools.jackson.databind.JsonNode;
  */
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends FleetBrowserTest {
     private static final LocatorAssertions.ContainsTextOptions SLOW = new LocatorAssertions.ContainsTextOptions()
             .setTimeout(30_000);
 
-    private static Fleet fleet;
-    private static Chromium chromium;
     private static BrowserContext context;
     private static Page page;
     private static final List<String> dialogs = new ArrayList<>();
@@ -50,8 +47,6 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new Fleet();
-        chromium = new Chromium();
         context = chromium.newContext(false);
         page = context.newPage();
         page.setDefaultTimeout(15_000);
@@ -59,24 +54,6 @@ class DashboardBrowserTest {
             dialogs.add(dialog.message());
             dialog.dismiss();
         });
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
-
-    private static String url(String path) {
-        return fleet.server.url() + path;
-    }
-
-    private static void assertAccessible(Page p, String pageName) {
-        assertThat(chromium.seriousAccessibilityViolations(p)).as("axe-core on " + pageName).isEmpty();
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skbtrail.server.Http;
 import io.skbtrail.server.ServerIntegrationTest;
-import io.skbtrail.server.security.SecurityTest;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,23 +13,13 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardPagesTest extends ServerIntegrationTest {
 
-    /** A browser signed in through the login form as a new user with this role. */
-    private Http browserAs(String role) {
-        Http api = newUser(role);
-        Http browser = anonymous();
-        String csrf = SecurityTest.csrfField(browser.get("/login").body());
-        Http.Response signedIn = browser.postForm("/login",
-                Map.of("username", api.user(), "password", "pw-" + api.user(), "_csrf", csrf));
-        assertThat(signedIn.status()).isEqualTo(302);
-        return browser;
-    }
 
     @Test
     void pagesNeedASignInAndCarryTheContentSecurityPolicy() {
         Http.Response page = anonymous().get("/sessions");
         assertThat(page.status()).isEqualTo(302);
         assertThat(page.headers().firstValue("Location").orElseThrow()).endsWith("/login");
-        Http.Response hosts = browserAs("viewer").get("/");
+        Http.Response hosts = signedInBrowser("viewer").get("/");
         assertThat(hosts.status()).isEqualTo(200);
         assertThat(hosts.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("script-src 'self'").doesNotContain("unsafe");
@@ -48,7 +36,7 @@ class DashboardPagesTest extends ServerIntegrationTest {
         assertThat(css.find()).as("the stylesheet under /assets/<hash>/ in " + page).isTrue();
         String prefix = "/assets/" + css.group(2);
         assertThat(prefix).isEqualTo("/assets/" + StaticAssets.contentHash());
-        String session = browserAs("viewer").get("/sessions/" + insertSession("stopped", "1 hour", "10 minutes")).body();
+        String session = signedInBrowser("viewer").get("/sessions/" + insertSession("stopped", "1 hour", "10 minutes")).body();
         assertThat(session).contains("src=\"" + prefix + "/js/session-view.js\"", "data-state=\"stopped\"");
 
         // a module and the ones it imports (relative paths: the same prefix), kept for a year without asking again
@@ -69,23 +57,23 @@ class DashboardPagesTest extends ServerIntegrationTest {
     @Test
     void aViewerSeesNoControlsToStartStopOrShare() {
         long session = insertSession("running", "1 minute", null);
-        Http viewer = browserAs("viewer");
+        Http viewer = signedInBrowser("viewer");
         assertThat(viewer.get("/").body()).doesNotContain("New trace", "Trace on the selected hosts");
         assertThat(viewer.get("/sessions/new").status()).isEqualTo(403);
         String view = viewer.get("/sessions/" + session).body();
         assertThat(view).contains("data-can-stop=\"false\"", "data-can-share=\"false\"", "data-read-only=\"false\"");
 
-        Http operator = browserAs("operator");
+        Http operator = signedInBrowser("operator");
         assertThat(operator.get("/").body()).contains("New trace", "Trace on the selected hosts");
         assertThat(operator.get("/sessions/new").status()).isEqualTo(200);
         assertThat(operator.get("/sessions/" + session).body()).contains("data-can-stop=\"true\"", "data-can-share=\"true\"");
         assertThat(operator.get("/sessions").body()).contains("data-is-admin=\"false\"");
-        assertThat(browserAs("admin").get("/sessions").body()).contains("data-is-admin=\"true\"");
+        assertThat(signedInBrowser("admin").get("/sessions").body()).contains("data-is-admin=\"true\"");
     }
 
     @Test
     void anUnknownSessionIsA404Page() {
-        Http.Response missing = browserAs("viewer").get("/sessions/987654321");
+        Http.Response missing = signedInBrowser("viewer").get("/sessions/987654321");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body()).contains("Session 987654321 does not exist");
     }

@@ -10,12 +10,10 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 import io.skbtrail.server.fleet.Api;
 import io.skbtrail.server.fleet.Fleet;
-import io.skbtrail.server.fleet.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,11 +32,9 @@ import tools.jackson.databind.JsonNode;
  */
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DiffBrowserTest {
+class DiffBrowserTest extends FleetBrowserTest {
     private static final int PORT = 7003;
 
-    private static Fleet fleet;
-    private static Chromium chromium;
     private static BrowserContext light;
     private static BrowserContext dark;
     private static Page page;
@@ -49,8 +45,6 @@ class DiffBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new Fleet();
-        chromium = new Chromium();
         light = chromium.newContext(false);
         dark = chromium.newContext(true);
         page = signedIn(light);
@@ -66,16 +60,6 @@ class DiffBrowserTest {
         }
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-    }
-
     private static Page signedIn(BrowserContext context) {
         Page p = context.newPage();
         p.setDefaultTimeout(20_000);
@@ -83,11 +67,7 @@ class DiffBrowserTest {
             dialogs.add(dialog.message());
             dialog.dismiss();
         });
-        p.navigate(url("/login"));
-        p.getByLabel("User name").fill("admin");
-        p.getByLabel("Password").fill(ServerProcess.ADMIN_PASSWORD);
-        p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        assertThat(p).hasURL(Pattern.compile("/(\\?continue)?$"));
+        signInAsAdmin(p);
         return p;
     }
 
@@ -108,14 +88,6 @@ class DiffBrowserTest {
                 () -> fleet.events(session, role, query).size() >= 3);
         fleet.stopAndAwait(session);
         return session;
-    }
-
-    private static String url(String path) {
-        return fleet.server.url() + path;
-    }
-
-    private static void assertAccessible(Page p, String pageName) {
-        assertThat(chromium.seriousAccessibilityViolations(p)).as("axe-core on " + pageName).isEmpty();
     }
 
     private static Locator flow(Page p) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skbtrail.server.Http;
 import io.skbtrail.server.ServerIntegrationTest;
-import io.skbtrail.server.security.SecurityTest;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,15 +13,6 @@ import org.junit.jupiter.api.Test;
  */
 class DiffPagesTest extends ServerIntegrationTest {
 
-    private Http browserAs(String role) {
-        Http api = newUser(role);
-        Http browser = anonymous();
-        String csrf = SecurityTest.csrfField(browser.get("/login").body());
-        Http.Response signedIn = browser.postForm("/login",
-                Map.of("username", api.user(), "password", "pw-" + api.user(), "_csrf", csrf));
-        assertThat(signedIn.status()).isEqualTo(302);
-        return browser;
-    }
 
     @Test
     void aViewerComparesFromTheNavigationAndTheSessionPage() {
@@ -31,7 +20,7 @@ class DiffPagesTest extends ServerIntegrationTest {
         assertThat(anonymousPage.status()).isEqualTo(302);
         assertThat(anonymousPage.headers().firstValue("Location").orElseThrow()).endsWith("/login");
 
-        Http viewer = browserAs("viewer");
+        Http viewer = signedInBrowser("viewer");
         Http.Response page = viewer.get("/diff?left=12:3-17");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'");

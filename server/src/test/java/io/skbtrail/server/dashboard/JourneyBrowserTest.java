@@ -11,14 +11,12 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import io.skbtrail.server.fleet.Api;
 import io.skbtrail.server.fleet.Fleet;
-import io.skbtrail.server.fleet.ServerProcess;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -38,14 +36,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Tag("browser")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class JourneyBrowserTest {
+class JourneyBrowserTest extends FleetBrowserTest {
     private static final int DELIVERED_PORT = 7000;
     private static final String ROUTER_H3_SIDE = "10.231.42.1";
     private static final LocatorAssertions.ContainsTextOptions SLOW = new LocatorAssertions.ContainsTextOptions()
             .setTimeout(30_000);
 
-    private static Fleet fleet;
-    private static Chromium chromium;
     private static BrowserContext context;
     private static Page page;
     private static long session;
@@ -53,23 +49,11 @@ class JourneyBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fleet = new Fleet();
-        chromium = new Chromium();
         context = chromium.newContext(false);
         page = context.newPage();
         page.setDefaultTimeout(15_000);
-        signIn(page);
+        signInAsAdmin(page);
         session = traceTheFiveDatagrams();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
     }
 
     /** The session's traffic, sent and stored before any page is opened; the session is stopped (its join complete). */
@@ -97,24 +81,8 @@ class JourneyBrowserTest {
         return id;
     }
 
-    private static void signIn(Page p) {
-        p.navigate(url("/login"));
-        p.getByLabel("User name").fill("admin");
-        p.getByLabel("Password").fill(ServerProcess.ADMIN_PASSWORD);
-        p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        assertThat(p).hasURL(Pattern.compile("/(\\?continue)?$"));
-    }
-
-    private static String url(String path) {
-        return fleet.server.url() + path;
-    }
-
     private static String name(String role) {
         return fleet.hostName(role);
-    }
-
-    private static void assertAccessible(Page p, String pageName) {
-        assertThat(chromium.seriousAccessibilityViolations(p)).as("axe-core on " + pageName).isEmpty();
     }
 
     private static Locator rows(Page p) {
@@ -325,7 +293,7 @@ class JourneyBrowserTest {
     void aJourneyInTheDarkSchemeSignedInPassesAxe() {
         try (BrowserContext dark = chromium.newContext(true)) {
             Page p = dark.newPage();
-            signIn(p);
+            signInAsAdmin(p);
             p.navigate(url("/sessions/" + session + "/journeys/" + droppedJourney));
             assertThat(p.locator("#swimlanes .swim-row.lane")).hasCount(3);
             assertAccessible(p, "a journey (dark)");

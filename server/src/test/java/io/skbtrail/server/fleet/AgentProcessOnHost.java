@@ -25,9 +25,7 @@ final class AgentProcessOnHost implements AutoCloseable {
     static AgentProcessOnHost start(String server, String token, String name, String netns, String... labels)
             throws IOException {
         Path log = Files.createTempFile("skbtrail-agent-" + name, ".log");
-        // The JVM flags node-agent/bin/skbtrail-agent gives a real agent.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "io.skbtrail.agent.cli.Main", "connect",
                 "--server", server, "--token", token, "--name", name, "--filter-netns", "/run/netns/" + netns));
         for (String label : labels) {

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.skbtrail.protocol.Event;
 import io.skbtrail.server.Http;
-import io.skbtrail.server.security.SecurityTest;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,16 +16,6 @@ import org.junit.jupiter.api.Test;
 class JourneyPagesDbTest extends JourneyTestBase {
     private static final Instant T = Instant.parse("2026-11-25T14:00:00Z");
 
-    /** A browser signed in through the login form as a new user with this role. */
-    private Http browserAs(String role) {
-        Http api = newUser(role);
-        Http browser = anonymous();
-        String csrf = SecurityTest.csrfField(browser.get("/login").body());
-        Http.Response signedIn = browser.postForm("/login",
-                Map.of("username", api.user(), "password", "pw-" + api.user(), "_csrf", csrf));
-        assertThat(signedIn.status()).isEqualTo(302);
-        return browser;
-    }
 
     /** One datagram a → b, dropped on b: a two-lane journey whose b lane starts at T + 20 µs. */
     private long oneJourney(Hosts hosts) {
@@ -49,7 +37,7 @@ class JourneyPagesDbTest extends JourneyTestBase {
         assertThat(anonymous().get("/sessions/" + session + "/journeys").status()).isEqualTo(302);
         assertThat(anonymous().get("/sessions/" + session + "/journeys/1-1").status()).isEqualTo(302);
 
-        Http viewer = browserAs("viewer");
+        Http viewer = signedInBrowser("viewer");
         Http.Response list = viewer.get("/sessions/" + session + "/journeys?state=dropped");
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'");
@@ -63,14 +51,14 @@ class JourneyPagesDbTest extends JourneyTestBase {
                 "href=\"/api/sessions/" + session + "/journeys/3-17.1.ndjson\"",
                 "href=\"/sessions/" + session + "/journeys\"");
         assertThat(one.body()).as("a viewer cannot share").doesNotContain("id=\"share\"");
-        assertThat(browserAs("operator").get("/sessions/" + session + "/journeys/3-17.1").body()).contains("id=\"share\"");
+        assertThat(signedInBrowser("operator").get("/sessions/" + session + "/journeys/3-17.1").body()).contains("id=\"share\"");
         // the session view links to its journeys
         assertThat(viewer.get("/sessions/" + session).body()).contains("href=\"/sessions/" + session + "/journeys\"");
     }
 
     @Test
     void anUnknownSessionOrAMalformedJourneyIdIsA404Page() {
-        Http viewer = browserAs("viewer");
+        Http viewer = signedInBrowser("viewer");
         Http.Response missing = viewer.get("/sessions/987654321/journeys");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.body()).contains("Session 987654321 does not exist");
@@ -87,7 +75,7 @@ class JourneyPagesDbTest extends JourneyTestBase {
         try (Hosts hosts = new Hosts("a", "b")) {
             long session = oneJourney(hosts);
             String id = journeys(session, "").get("journeys").get(0).get("id").asString();
-            Http viewer = browserAs("viewer");
+            Http viewer = signedInBrowser("viewer");
             String base = "/sessions/" + session + "/journeys/find?host=" + hosts.name("b") + "&packet=7";
 
             Http.Response found = viewer.get(base + "&time=2026-11-25T14:00:00.000020Z");
