@@ -12,6 +12,8 @@ const FILTERS = ['state', 'host', 'host2', 'reason'];
 const KEYS = [...FILTERS, 'tz'];
 const PAGE = 100;
 const LIVE_STATES = new Set(['pending', 'running', 'stopping']);
+/** While the join is incomplete, the first page asks again this often (the server redoes the join at most every 5 s). */
+const AUTO_REFRESH_MS = 5000;
 
 const $ = id => document.getElementById(id);
 const cfg = $('main').dataset;
@@ -21,6 +23,7 @@ let next = null;
 let shown = 0;
 let session = null;
 let loading = null;
+let autoRefresh = null;
 let sessionLoaded = Promise.resolve(); // rows are drawn once the hosts have their colours (the session view's order)
 
 function filtersOf(v) {
@@ -108,6 +111,7 @@ function row(j) {
 }
 
 async function load({ more = false } = {}) {
+  clearTimeout(autoRefresh);
   if (loading) loading.abort();
   const controller = new AbortController();
   loading = controller;
@@ -145,6 +149,21 @@ async function load({ more = false } = {}) {
   renderJoin(page.join);
   renderEmpty(page.join, body);
   if (more && page.journeys.length) body.rows[shown - page.journeys.length].querySelector('a').focus();
+  if (!page.join.complete && !more) autoRefresh = setTimeout(refreshQuietly, AUTO_REFRESH_MS);
+}
+
+/**
+ * The first page again, unless the user has gone past it ("more"), is moving through the rows with the keyboard
+ * (redrawing them would lose their place), or is not looking; then Refresh does it.
+ */
+function refreshQuietly() {
+  const list = $('journeys');
+  if (shown > PAGE || list.contains(document.activeElement)) return;
+  if (document.hidden) {
+    autoRefresh = setTimeout(refreshQuietly, AUTO_REFRESH_MS);
+    return;
+  }
+  load();
 }
 
 function isLive() {
@@ -164,8 +183,8 @@ function renderJoin(join) {
   say($('join-status'), 'The join is not complete: it covers ' + number(join.events) + ' of the '
     + number(join.sessionEvents) + ' events stored so far (joined at ' + when + '). '
     + (live ? 'The session is still running, so packets still in flight show as unknown and new ones appear; '
-      + 'press Refresh for the newest (the join is redone at most every few seconds).'
-      : 'Events are still arriving; press Refresh in a few seconds.'), 'warning');
+      + 'the first page refreshes itself every few seconds (Refresh does it now).'
+      : 'Events are still arriving; the first page refreshes itself in a few seconds.'), 'warning');
 }
 
 function renderEmpty(join, body) {
