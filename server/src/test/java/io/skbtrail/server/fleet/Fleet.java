@@ -83,6 +83,28 @@ public final class Fleet implements AutoCloseable {
             startAgent(role);
         }
         awaitOnline(List.copyOf(netns.keySet()));
+        awaitMeasuredClocks(List.copyOf(netns.keySet()));
+    }
+
+    /**
+     * Until each host's clock is known within 20 ms. An agent answers its first pings while it loads its probes,
+     * so its first bounds can be a second wide; the server pings every 2 s and keeps the tightest recent one.
+     * Journeys line hosts up with these bounds, and a session armed before a good one arrives keeps a wide one.
+     */
+    private void awaitMeasuredClocks(List<String> roles) throws IOException, InterruptedException {
+        await("clocks of " + roles + " measured within 20 ms", Duration.ofSeconds(60), () -> {
+            int measured = 0;
+            for (JsonNode h : admin.get("/api/hosts").body()) {
+                for (String role : roles) {
+                    JsonNode uncertainty = h.get("clockUncertaintyNs");
+                    if (h.get("name").asString().equals(hostName(role)) && uncertainty != null && !uncertainty.isNull()
+                            && uncertainty.asLong() < 20_000_000L) {
+                        measured++;
+                    }
+                }
+            }
+            return measured == roles.size();
+        });
     }
 
     private static String newToken(Api admin) throws IOException, InterruptedException {
