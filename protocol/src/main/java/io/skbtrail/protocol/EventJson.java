@@ -166,14 +166,7 @@ public final class EventJson {
     }
 
     private static void appendCtTuple(StringBuilder sb, Event.CtTuple t) {
-        sb.append("{\"saddr\":");
-        JsonText.append(sb, t.saddr());
-        sb.append(",\"daddr\":");
-        JsonText.append(sb, t.daddr());
-        sb.append(",\"sport\":").append(t.sport());
-        sb.append(",\"dport\":").append(t.dport());
-        sb.append(",\"proto\":");
-        JsonText.append(sb, t.proto());
+        appendAddressesPortsProto(sb, t.saddr(), t.daddr(), t.sport(), t.dport(), t.proto());
         sb.append('}');
     }
 
@@ -182,17 +175,23 @@ public final class EventJson {
             sb.append("null");
             return;
         }
-        sb.append("{\"saddr\":");
-        JsonText.append(sb, t.saddr());
-        sb.append(",\"daddr\":");
-        JsonText.append(sb, t.daddr());
-        sb.append(",\"sport\":").append(t.sport());
-        sb.append(",\"dport\":").append(t.dport());
-        sb.append(",\"proto\":");
-        JsonText.append(sb, t.proto());
+        appendAddressesPortsProto(sb, t.saddr(), t.daddr(), t.sport(), t.dport(), t.proto());
         sb.append(",\"tcp_flags\":");
         JsonText.append(sb, t.tcpFlags());
         sb.append('}');
+    }
+
+    /** The fields a packet's tuple and conntrack's share, from the object's opening brace on. */
+    private static void appendAddressesPortsProto(StringBuilder sb, String saddr, String daddr, int sport, int dport,
+            String proto) {
+        sb.append("{\"saddr\":");
+        JsonText.append(sb, saddr);
+        sb.append(",\"daddr\":");
+        JsonText.append(sb, daddr);
+        sb.append(",\"sport\":").append(sport);
+        sb.append(",\"dport\":").append(dport);
+        sb.append(",\"proto\":");
+        JsonText.append(sb, proto);
     }
 
     private static void appendIcmp(StringBuilder sb, Event.Icmp icmp) {

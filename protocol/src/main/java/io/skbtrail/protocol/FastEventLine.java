@@ -219,6 +219,13 @@ final class FastEventLine {
     }
 
     private Event.CtTuple ctTuple() {
+        Event.CtTuple t = addressesPortsProto();
+        literal("}");
+        return t;
+    }
+
+    /** The fields a packet's tuple and conntrack's share, from the object's opening brace on. */
+    private Event.CtTuple addressesPortsProto() {
         literal("{\"saddr\":");
         String saddr = string();
         literal(",\"daddr\":");
@@ -229,7 +236,6 @@ final class FastEventLine {
         int dport = (int) integer(0xffff);
         literal(",\"proto\":");
         String proto = string();
-        literal("}");
         return new Event.CtTuple(saddr, daddr, sport, dport, proto);
     }
 
@@ -241,20 +247,11 @@ final class FastEventLine {
         if (tryLiteral("null")) {
             return null;
         }
-        literal("{\"saddr\":");
-        String saddr = string();
-        literal(",\"daddr\":");
-        String daddr = string();
-        literal(",\"sport\":");
-        int sport = (int) integer(0xffff);
-        literal(",\"dport\":");
-        int dport = (int) integer(0xffff);
-        literal(",\"proto\":");
-        String proto = string();
+        Event.CtTuple t = addressesPortsProto();
         literal(",\"tcp_flags\":");
         String tcpFlags = string();
         literal("}");
-        return new Event.Tuple(saddr, daddr, sport, dport, proto, tcpFlags);
+        return new Event.Tuple(t.saddr(), t.daddr(), t.sport(), t.dport(), t.proto(), tcpFlags);
     }
 
     private Event.Icmp icmp() {
