@@ -167,7 +167,7 @@ public final class ScriptedAgentClient implements AutoCloseable {
                 throw new AssertionError("no " + type.getSimpleName() + " frame from the server; received "
                         + frames + (closed.isDone() ? ", closed " + closed.join() : ""));
             }
-            pause();
+            TestWebSockets.pause();
         }
     }
 
@@ -190,23 +190,7 @@ public final class ScriptedAgentClient implements AutoCloseable {
     /** Closes the link normally (1000), as an agent that is shut down does. */
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
-        }
-        try {
-            closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            socket.abort();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TestWebSockets.closeNormally(socket, closed, WAIT.toSeconds());
     }
 
     private final class Listener implements WebSocket.Listener {

@@ -19,9 +19,8 @@ public class IngestStats {
     private final LongAdder events = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
+    /** Only events that happened from then on have a latency here. */
     private volatile Instant since = Instant.now();
-    /** {@link #since} in nanoseconds since the epoch: only events that happened from then on have a latency here. */
-    private volatile long sinceNs = nanos(since);
 
     /** A snapshot; latencies are upper bounds of their power-of-two bucket. */
     public record Snapshot(Instant since, long batches, long events, long duplicateBatches, Long latencyP50Ms,
@@ -36,7 +35,8 @@ public class IngestStats {
         events.add(count);
         // Counted here first: one shared update per bucket and batch, not per event.
         long[] buckets = new long[BUCKETS];
-        long from = sinceNs;
+        Instant reset = since;
+        long from = reset.getEpochSecond() * 1_000_000_000L + reset.getNano();
         for (int i = 0; i < count; i++) {
             if (timesNs[i] < from) {
                 continue;
@@ -88,12 +88,6 @@ public class IngestStats {
         for (int i = 0; i < BUCKETS; i++) {
             latency.set(i, 0);
         }
-        Instant now = Instant.now();
-        since = now;
-        sinceNs = nanos(now);
-    }
-
-    private static long nanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        since = Instant.now();
     }
 }

@@ -22,6 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -141,9 +144,9 @@ class EventStorageDbTest extends ServerIntegrationTest {
         // What arming does: the host traces the session, so each clock sample also goes to its session row.
         jdbc.update("update session_hosts set state = 'tracing' where session_id = ? and host_id = ?", session, host);
         int batches = 300;
-        java.util.concurrent.atomic.AtomicBoolean storing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.CompletableFuture<Void> clock = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        AtomicBoolean storing = new AtomicBoolean(true);
+        AtomicLong refreshes = new AtomicLong();
+        CompletableFuture<Void> clock = CompletableFuture.runAsync(() -> {
             for (long uncertainty = 10_000_000; storing.get(); uncertainty--) {
                 hosts.refresh(host, Instant.now(), new long[] {1_000, uncertainty});
                 refreshes.incrementAndGet();

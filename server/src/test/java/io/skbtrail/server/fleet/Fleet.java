@@ -92,19 +92,23 @@ public final class Fleet implements AutoCloseable {
      * Journeys line hosts up with these bounds, and a session armed before a good one arrives keeps a wide one.
      */
     private void awaitMeasuredClocks(List<String> roles) throws IOException, InterruptedException {
-        await("clocks of " + roles + " measured within 20 ms", Duration.ofSeconds(60), () -> {
-            int measured = 0;
-            for (JsonNode h : admin.get("/api/hosts").body()) {
-                for (String role : roles) {
-                    JsonNode uncertainty = h.get("clockUncertaintyNs");
-                    if (h.get("name").asString().equals(hostName(role)) && uncertainty != null && !uncertainty.isNull()
-                            && uncertainty.asLong() < 20_000_000L) {
-                        measured++;
-                    }
+        await("clocks of " + roles + " measured within 20 ms", Duration.ofSeconds(60), () -> everyHost(roles, h -> {
+            JsonNode uncertainty = h.get("clockUncertaintyNs");
+            return uncertainty != null && !uncertainty.isNull() && uncertainty.asLong() < 20_000_000L;
+        }));
+    }
+
+    /** Whether the hosts of these roles, as {@code GET /api/hosts} shows them, all meet {@code condition}. */
+    private boolean everyHost(List<String> roles, Predicate<JsonNode> condition) throws IOException, InterruptedException {
+        int meeting = 0;
+        for (JsonNode h : admin.get("/api/hosts").body()) {
+            for (String role : roles) {
+                if (h.get("name").asString().equals(hostName(role)) && condition.test(h)) {
+                    meeting++;
                 }
             }
-            return measured == roles.size();
-        });
+        }
+        return meeting == roles.size();
     }
 
     private static String newToken(Api admin) throws IOException, InterruptedException {
@@ -133,18 +137,8 @@ public final class Fleet implements AutoCloseable {
     }
 
     void awaitOnline(List<String> roles) throws IOException, InterruptedException {
-        await("hosts " + roles + " online", Duration.ofSeconds(90), () -> {
-            JsonNode hosts = admin.get("/api/hosts").body();
-            int online = 0;
-            for (JsonNode h : hosts) {
-                for (String role : roles) {
-                    if (h.get("name").asString().equals(hostName(role)) && h.get("state").asString().equals("online")) {
-                        online++;
-                    }
-                }
-            }
-            return online == roles.size();
-        });
+        await("hosts " + roles + " online", Duration.ofSeconds(90),
+                () -> everyHost(roles, h -> h.get("state").asString().equals("online")));
     }
 
     /** Sends {@code count} UDP datagrams from h1 to h3's dropped port, one per second / 20. */

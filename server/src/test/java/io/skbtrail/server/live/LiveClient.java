@@ -1,5 +1,6 @@
 package io.skbtrail.server.live;
 
+import io.skbtrail.server.TestWebSockets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -120,7 +121,7 @@ final class LiveClient implements AutoCloseable {
                 throw new AssertionError("no matching " + type + " frame; got " + summary()
                         + (closed.isDone() ? ", closed " + closed.join() : ""));
             }
-            pause();
+            TestWebSockets.pause();
         }
     }
 
@@ -140,7 +141,7 @@ final class LiveClient implements AutoCloseable {
                 throw new AssertionError("events not as expected within " + WAIT.toSeconds() + " s; have " + events.size()
                         + ": " + summary());
             }
-            pause();
+            TestWebSockets.pause();
         }
     }
 
@@ -171,23 +172,7 @@ final class LiveClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
-        }
-        try {
-            closed.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            socket.abort();
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TestWebSockets.closeNormally(socket, closed, 5);
     }
 
     private final class Listener implements WebSocket.Listener {
